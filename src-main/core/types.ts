@@ -171,3 +171,44 @@ export interface AorDiagnosis {
   /** Present when the AOR is at its limit and remove_existing is off. */
   advice: Advice | null;
 }
+
+/** Something that happened to an endpoint, for its recent-history list. */
+export interface EndpointHistoryEntry {
+  at: number;
+  kind: 'registered' | 'unregistered' | 'expired' | 'removedByAdmin' | 'restoredByAdmin' | 'refused' | 'reachable' | 'unreachable';
+  contactUri?: string;
+  source?: SourceAddress | null;
+}
+
+/** One row of the endpoint table: everything the list shows, computed in core. */
+export interface EndpointRow {
+  endpoint: string;
+  aors: string[];
+  contacts: number;
+  /** Sum of max_contacts over the endpoint's AORs. */
+  maxContacts: number;
+  removeExisting: boolean;
+  removeUnavailable: boolean;
+  /** Worst qualify status among its contacts (Unreachable > Unknown > Reachable > NonQualified); null with no contacts. */
+  worstStatus: ContactStatus | null;
+  /** User agent of the most recently registered contact. */
+  newestUserAgent: string | null;
+  atLimit: boolean;
+  staleContacts: number;
+  /** Refusals (403 for max_contacts) seen for this endpoint since the app connected. */
+  refusals: number;
+}
+
+/** What would happen if one more phone registered to this AOR now (from the registrar rules). */
+export type WhatIf =
+  | { kind: 'admitted' }
+  | { kind: 'refused'; maxContacts: number }
+  | { kind: 'drops'; contactIds: string[] };
+
+export interface EndpointDetail {
+  row: EndpointRow;
+  aors: Array<{ aor: Aor; contacts: Contact[]; diagnosis: AorDiagnosis; whatIf: WhatIf }>;
+  /** What ${PJSIP_DIAL_CONTACTS(endpoint)} returns now, computed from the state. */
+  dialString: string;
+  history: EndpointHistoryEntry[];
+}
