@@ -1,0 +1,142 @@
+// What every front end (Electron app, browser mode, CLI) gets from the main-process services.
+// The ipc/ contract exposes exactly these operations to the renderer, one declaration each.
+import type { EndpointDetail, EndpointRow, SourceAddress } from '../core/types';
+
+export type PbxId = string;
+
+/** Connection state of one PBX, as the sidebar and tray show it. */
+export type ConnectionState = 'connecting' | 'syncing' | 'live' | 'stale' | 'failed' | 'disconnected';
+
+/** An error that crosses to the renderer: a stable code the UI translates, and an English message for logs. */
+export interface ServiceError {
+  code:
+    | 'authFailed'
+    | 'unreachable'
+    | 'refused'
+    | 'timeout'
+    | 'protocol'
+    | 'permission'
+    | 'contactGone'
+    | 'contactChanged'
+    | 'notFound'
+    | 'invalidArgument'
+    | 'noKeystore'
+    | 'storage'
+    | 'internal';
+  message: string;
+}
+
+export interface PbxSummary {
+  id: PbxId;
+  name: string;
+  kind: 'sandbox' | 'asterisk';
+  host: string;
+  port: number;
+  username: string;
+  tls: boolean;
+  state: ConnectionState;
+  error: ServiceError | null;
+  /** Endpoints at their limit or with stale contacts, plus unacknowledged refusals: the sidebar badge. */
+  warnings: number;
+  /** False when the AMI user cannot read `security` events: refusals (FailedACL) would never arrive. */
+  readsSecurityEvents: boolean | null;
+}
+
+/** A PBX profile as the admin enters it. The secret travels separately and never comes back. */
+export interface PbxProfileInput {
+  name: string;
+  host: string;
+  port: number;
+  username: string;
+  tls: boolean;
+}
+
+/** Endpoint-table changes, pushed instead of full copies. */
+export interface EndpointRowsDiff {
+  pbxId: PbxId;
+  upserted: EndpointRow[];
+  removed: string[];
+}
+
+/** A refused REGISTER worth telling the admin about (after the alert policy's rate limit). */
+export interface RefusalAlert {
+  pbxId: PbxId;
+  pbxName: string;
+  endpoint: string;
+  aor: string | null;
+  source: SourceAddress | null;
+  maxContacts: number | null;
+  /** Refusals of this endpoint folded into this alert since the previous one. */
+  count: number;
+  /** The contact the diagnosis would remove first, to select when the alert is clicked. */
+  staleCandidate: string | null;
+  at: number;
+}
+
+export interface RemovalResult {
+  auditId: string;
+  contactId: string;
+}
+
+export interface DialStrings {
+  /** Computed from RegDesk's state by the rules of PJSIP_DIAL_CONTACTS. */
+  computed: string;
+  /** What Asterisk itself answered to Getvar PJSIP_DIAL_CONTACTS(endpoint); null if it could not be asked. */
+  asterisk: string | null;
+}
+
+export interface Settings {
+  language: 'system' | 'en' | 'ja';
+  theme: 'system' | 'light' | 'dark';
+  startAtLogin: boolean;
+}
+
+/** Events pushed from main to every front end. */
+export interface ServiceEvents {
+  pbxChanged: PbxSummary;
+  pbxRemoved: { pbxId: PbxId };
+  endpointRows: EndpointRowsDiff;
+  /** The named endpoint's detail changed (contacts, diagnosis, history): re-fetch if it is open. */
+  endpointChanged: { pbxId: PbxId; endpoint: string };
+  refusalAlert: RefusalAlert;
+}
+
+export interface RegDeskServices {
+  listPbxs(): Promise<PbxSummary[]>;
+  addPbx(profile: PbxProfileInput, secret: string): Promise<PbxSummary>;
+  updatePbx(pbxId: PbxId, profile: PbxProfileInput, secret: string | null): Promise<PbxSummary>;
+  removePbx(pbxId: PbxId): Promise<void>;
+  connectPbx(pbxId: PbxId): Promise<void>;
+  disconnectPbx(pbxId: PbxId): Promise<void>;
+  listEndpoints(pbxId: PbxId): Promise<EndpointRow[]>;
+  getEndpoint(pbxId: PbxId, endpoint: string): Promise<EndpointDetail>;
+  removeContact(pbxId: PbxId, contactId: string, expectedUri: string): Promise<RemovalResult>;
+  restoreContact(pbxId: PbxId, auditId: string): Promise<void>;
+  dialStrings(pbxId: PbxId, endpoint: string): Promise<DialStrings>;
+  getSettings(): Promise<Settings>;
+  setSettings(settings: Settings): Promise<Settings>;
+  on<K extends keyof ServiceEvents>(event: K, listener: (payload: ServiceEvents[K]) => void): () => void;
+  close(): Promise<void>;
+}
+
+/** Rejections of RegDeskServices operations are ServiceFailure: code and message cross IPC. */
+export class ServiceFailure extends Error implements ServiceError {
+  constructor(
+    readonly code: ServiceError['code'],
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ServiceFailure';
+  }
+}
+
+/**
+ * How PBX secrets are kept at rest. The Electron shell provides one backed by safeStorage
+ * (OS keychain); plain-Node front ends without a keystore keep secrets in memory only.
+ */
+export interface SecretStore {
+  /** False when no OS keystore is usable: the UI must ask before storing anything. */
+  isAvailable(): boolean;
+  encrypt(plain: string): Buffer;
+  decrypt(sealed: Buffer): string;
+}
