@@ -1,0 +1,147 @@
+// Browser mode: the built renderer over HTTP and the ipc contract over a WebSocket, behind a
+// one-time token. The token arrives once in the URL (?token=...), is checked in constant time,
+// then lives in an HttpOnly SameSite=Strict cookie so a reload works; the WebSocket upgrade
+// checks the same cookie and that the Origin is this server.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { securityHeaders } from '../app/window-options';
+import { forwardServiceEvents, handleCall } from '../ipc/dispatch';
+import type { RegDeskServices } from '../services/api';
+import { webSocketPath, type CallMessage, type ServerMessage } from './protocol';
+import { readRendererFile } from './static-files';
+import { createAccessToken, tokenMatches } from './token';
+
+export interface WebServerOptions {
+  services: RegDeskServices;
+  /** The built renderer (out/renderer). */
+  rendererDir: string;
+  host?: string;
+  /** 0 picks a free port. */
+  port?: number;
+  token?: string;
+}
+
+export interface WebServer {
+  host: string;
+  port: number;
+  token: string;
+  /** The URL to open, with the token. */
+  url: string;
+  close(): Promise<void>;
+}
+
+const maxMessageBytes = 1024 * 1024;
+
+function cookieName(port: number): string {
+  // Cookies ignore the port: name them per port so two instances on one host do not clash.
+  return `regdesk-token-${port}`;
+}
+
+function readCookie(request: IncomingMessage, name: string): string | null {
+  for (const part of (request.headers.cookie ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return null;
+}
+
+function refuse(response: ServerResponse, status: number, text: string): void {
+  response.writeHead(status, { ...securityHeaders, 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
+  response.end(text);
+}
+
+function refuseUpgrade(socket: Duplex, status: 403 | 404): void {
+  socket.end(`HTTP/1.1 ${status} ${status === 403 ? 'Forbidden' : 'Not Found'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
+export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
+  const token = options.token ?? createAccessToken();
+  const host = options.host ?? '127.0.0.1';
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: maxMessageBytes });
+  let port = 0;
+
+  const server = createServer((request, response) => {
+    void serveHttp(request, response);
+  });
+
+  async function serveHttp(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    if (request.method !== 'GET' && request.method !== 'HEAD') return refuse(response, 405, 'Method not allowed');
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const offered = url.searchParams.get('token');
+    if (offered !== null) {
+      if (!tokenMatches(token, offered)) return refuse(response, 403, 'Forbidden: wrong token');
+      // Keep the token out of the address bar and history: cookie, then redirect to the clean URL.
+      url.searchParams.delete('token');
+      response.writeHead(303, {
+        ...securityHeaders,
+        'Set-Cookie': `${cookieName(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`,
+        Location: url.pathname + url.search,
+        'Cache-Control': 'no-store',
+      });
+      return void response.end();
+    }
+    if (!tokenMatches(token, readCookie(request, cookieName(port)))) {
+      return refuse(response, 403, 'Forbidden: open the URL with the token that `npm run web` printed');
+    }
+    const file = await readRendererFile(options.rendererDir, url.pathname);
+    if (file === null) return refuse(response, 404, 'Not found');
+    response.writeHead(200, { ...securityHeaders, 'Content-Type': file.contentType, 'Cache-Control': 'no-store' });
+    response.end(request.method === 'HEAD' ? undefined : file.body);
+  }
+
+  server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    if (url.pathname !== webSocketPath) return refuseUpgrade(socket, 404);
+    const origin = request.headers.origin;
+    const sameOrigin = origin === undefined || origin === `http://${request.headers.host ?? ''}`;
+    if (!sameOrigin || !tokenMatches(token, readCookie(request, cookieName(port)))) return refuseUpgrade(socket, 403);
+    sockets.handleUpgrade(request, socket, head, (ws) => serveWebSocket(ws));
+  });
+
+  function serveWebSocket(ws: WebSocket): void {
+    const send = (message: ServerMessage) => {
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+    };
+    const stopEvents = forwardServiceEvents(options.services, (message) => send({ kind: 'event', message }));
+    ws.on('close', stopEvents);
+    ws.on('message', (data, isBinary) => {
+      if (isBinary) return ws.close(1003, 'text only');
+      let call: Partial<CallMessage>;
+      try {
+        call = JSON.parse(String(data)) as Partial<CallMessage>;
+      } catch {
+        return ws.close(1007, 'not JSON');
+      }
+      if (typeof call !== 'object' || call === null || typeof call.id !== 'number' || typeof call.operation !== 'string') {
+        return ws.close(1008, 'not a call');
+      }
+      const id = call.id;
+      void handleCall(options.services, call.operation, call.args).then((result) => send({ kind: 'result', id, result }));
+    });
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  port = (server.address() as AddressInfo).port;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+
+  return {
+    host,
+    port,
+    token,
+    url: `http://${urlHost}:${port}/?token=${token}`,
+    close: async () => {
+      for (const client of sockets.clients) client.terminate();
+      sockets.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
