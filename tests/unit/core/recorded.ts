@@ -1,6 +1,7 @@
 // Reads AMI messages out of the recorded real-Asterisk transcripts, for core tests that take
 // their cases from the recorded bytes. Deliberately naive (split on the blank line, first `: `
 // per line): the fixtures are known-good, and the real parser belongs to ami/.
+import type { Aor, Contact, ContactStatus } from '../../../src-main/core/types';
 import { readTranscript, sessionBytes } from '../../support/transcript';
 
 export type AmiBlock = Record<string, string>;
@@ -28,4 +29,60 @@ export function field(block: AmiBlock, name: string): string {
   const value = block[name];
   if (value === undefined) throw new Error(`recorded block has no ${name}: ${JSON.stringify(block)}`);
   return value;
+}
+
+/** A model Aor from a recorded AorList event. */
+export function aorFromList(b: AmiBlock): Aor {
+  return {
+    name: field(b, 'ObjectName'),
+    maxContacts: Number(field(b, 'MaxContacts')),
+    removeExisting: field(b, 'RemoveExisting') === 'true',
+    removeUnavailable: field(b, 'RemoveUnavailable') === 'true',
+    qualifyFrequency: Number(field(b, 'QualifyFrequency')),
+    qualifyTimeout: Number(field(b, 'QualifyTimeout')),
+    minimumExpiration: Number(field(b, 'MinimumExpiration')),
+    defaultExpiration: Number(field(b, 'DefaultExpiration')),
+    maximumExpiration: Number(field(b, 'MaximumExpiration')),
+  };
+}
+
+/** The lab's AORs as Asterisk listed them (transcript a, PJSIPShowAors). */
+export function recordedAor(name: string): Aor {
+  const list = recordedEvents('a_phone1_two_contacts_queries.txt', 'AorList').find((b) => b.ObjectName === name);
+  if (!list) throw new Error(`no recorded AorList for ${name}`);
+  return aorFromList(list);
+}
+
+/** A model Contact from a recorded ContactList event. */
+export function contactFromList(b: AmiBlock): Contact {
+  const id = field(b, 'ObjectName');
+  const rtt = field(b, 'RoundtripUsec');
+  return {
+    id,
+    aor: id.slice(0, id.indexOf(';@')),
+    endpoint: field(b, 'Endpoint'),
+    uri: field(b, 'Uri'),
+    userAgent: field(b, 'UserAgent'),
+    viaAddr: field(b, 'ViaAddr'),
+    viaPort: Number(field(b, 'ViaPort')),
+    callId: field(b, 'CallId'),
+    expirationTime: Number(field(b, 'ExpirationTime')),
+    status: field(b, 'Status') as ContactStatus,
+    roundtripUsec: rtt === 'N/A' ? null : Number(rtt),
+    qualifyFrequency: Number(field(b, 'QualifyFrequency')),
+    qualifyTimeout: Number(field(b, 'QualifyTimeout')),
+    regServer: field(b, 'RegServer'),
+    path: field(b, 'Path'),
+    outboundProxy: field(b, 'OutboundProxy'),
+  };
+}
+
+/** Each PJSIPShowContacts answer of a recording, in order, as model contacts. */
+export function recordedContactLists(fileName: string): Contact[][] {
+  const lists = new Map<string, Contact[]>();
+  for (const b of recordedEvents(fileName, 'ContactList')) {
+    const id = field(b, 'ActionID');
+    lists.set(id, [...(lists.get(id) ?? []), contactFromList(b)]);
+  }
+  return [...lists.values()];
 }
