@@ -1,0 +1,50 @@
+// Every failure the AMI bridge reports is an AmiError with a stable code, so front ends can
+// word it per language and the CLI can map it to an exit code.
+
+export type AmiErrorCode =
+  /** Asterisk answered `Message: Authentication failed` (wrong secret or unknown user). */
+  | 'authFailed'
+  /** No route to the host, or its name does not resolve. */
+  | 'unreachable'
+  /** Nothing listens on that port (ECONNREFUSED). */
+  | 'refused'
+  /** A connect, login or action deadline passed. */
+  | 'timeout'
+  /** The peer sent something that is not AMI: no banner, an oversized line, a broken list. */
+  | 'protocol'
+  /** The socket closed while something was still waiting for an answer. */
+  | 'disconnected'
+  /** Asterisk answered `Response: Error` to an action. */
+  | 'actionFailed'
+  /** A value meant for an AMI header contains CR, LF or NUL. */
+  | 'headerInjection';
+
+export class AmiError extends Error {
+  override readonly name: string = 'AmiError';
+  constructor(
+    readonly code: AmiErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** A key or value for an AMI header contains CR, LF or NUL: refused, never escaped. */
+export class AmiHeaderInjectionError extends AmiError {
+  override readonly name = 'AmiHeaderInjectionError';
+  constructor(readonly field: string) {
+    super('headerInjection', `AMI header ${JSON.stringify(field)} contains CR, LF or NUL; refusing to send it`);
+  }
+}
+
+/** Asterisk answered `Response: Error`; `amiMessage` is its `Message:` text. */
+export class AmiActionError extends AmiError {
+  override readonly name = 'AmiActionError';
+  constructor(
+    readonly action: string,
+    readonly amiMessage: string,
+  ) {
+    super('actionFailed', `${action} failed: ${amiMessage}`);
+  }
+}

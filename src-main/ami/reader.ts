@@ -1,0 +1,144 @@
+// Bytes in, AMI blocks out, fed chunk by chunk (the shape of pg-protocol's parser): complete
+// lines are decoded once per chunk and split with indexOf, no regex per line; the incomplete
+// tail waits for the next chunk. Lines end at LF (a CR before it is dropped), which covers
+// CRLF peers, LF-only peers and the bare LF Asterisk puts before the final CRLF CRLF of some
+// errors (`Message: No Contacts found\n\r\n\r\n`): the extra empty line is simply ignored.
+import { AmiError } from './errors';
+import { AmiMessage } from './messages';
+
+export type ReaderOutput =
+  | { kind: 'banner'; text: string }
+  | { kind: 'message'; message: AmiMessage }
+  /** A line that is not `Key: Value` (garbage, or a peer that is not AMI). Reported, skipped. */
+  | { kind: 'malformed'; line: string }
+  /** Fatal: the reader stops; the connection must be closed. */
+  | { kind: 'protocolError'; error: AmiError };
+
+export interface ReaderLimits {
+  /** Longest accepted line in bytes. Asterisk's own lines stay far below (Getvar values are cut at 1024). */
+  maxLineBytes: number;
+  /** Largest accepted block in bytes (a Command answer carries all its Output lines in one block). */
+  maxMessageBytes: number;
+}
+
+export const DEFAULT_READER_LIMITS: ReaderLimits = { maxLineBytes: 64 * 1024, maxMessageBytes: 4 * 1024 * 1024 };
+
+const LF = 0x0a;
+const BANNER_PREFIX = 'Asterisk Call Manager/';
+/** Pre-Asterisk-14 `Command` answers end their raw output with this line. */
+const END_COMMAND = '--END COMMAND--';
+
+export class AmiReader {
+  private tail: Buffer | null = null;
+  private keys: string[] = [];
+  private values: string[] = [];
+  private messageBytes = 0;
+  private sawBanner = false;
+  /** Inside an old-style `Response: Follows` block whose raw output has started. */
+  private inFollowsOutput = false;
+  private failed = false;
+  private readonly limits: ReaderLimits;
+
+  /** `expectBanner: false` reads a stream that starts with blocks (what a client sends to a server). */
+  constructor(limits: Partial<ReaderLimits> = {}, options: { expectBanner?: boolean } = {}) {
+    this.limits = { ...DEFAULT_READER_LIMITS, ...limits };
+    this.sawBanner = options.expectBanner === false;
+  }
+
+  feed(chunk: Buffer, emit: (output: ReaderOutput) => void): void {
+    if (this.failed) return;
+    const buf = this.tail ? Buffer.concat([this.tail, chunk]) : chunk;
+    const lastLf = buf.lastIndexOf(LF);
+    if (lastLf === -1) {
+      this.tail = buf;
+      this.checkTail(emit);
+      return;
+    }
+    // LF never occurs inside a UTF-8 multibyte sequence, so cutting after it is safe.
+    const text = buf.toString('utf8', 0, lastLf + 1);
+    this.tail = lastLf + 1 < buf.length ? buf.subarray(lastLf + 1) : null;
+    let pos = 0;
+    while (pos < text.length) {
+      const eol = text.indexOf('\n', pos);
+      const end = eol > pos && text.charCodeAt(eol - 1) === 0x0d ? eol - 1 : eol;
+      if (end - pos > this.limits.maxLineBytes) return this.fail(emit, `a line of ${end - pos} bytes exceeds the ${this.limits.maxLineBytes}-byte limit`);
+      this.line(text.slice(pos, end), emit);
+      if (this.failed) return;
+      pos = eol + 1;
+    }
+    this.checkTail(emit);
+  }
+
+  private checkTail(emit: (output: ReaderOutput) => void): void {
+    if (this.tail && this.tail.length > this.limits.maxLineBytes) {
+      this.fail(emit, `a line longer than ${this.limits.maxLineBytes} bytes without an end (no LF)`);
+    }
+  }
+
+  private fail(emit: (output: ReaderOutput) => void, why: string): void {
+    this.failed = true;
+    this.tail = null;
+    this.keys = [];
+    this.values = [];
+    emit({ kind: 'protocolError', error: new AmiError('protocol', `AMI protocol error: ${why}`) });
+  }
+
+  private line(line: string, emit: (output: ReaderOutput) => void): void {
+    if (line.length === 0) {
+      if (this.keys.length > 0) this.flush(emit);
+      return;
+    }
+    if (!this.sawBanner && this.keys.length === 0) {
+      this.sawBanner = true;
+      if (line.startsWith(BANNER_PREFIX)) return emit({ kind: 'banner', text: line });
+      return this.fail(emit, `not an AMI server: the first line is ${JSON.stringify(line.slice(0, 80))}, not "${BANNER_PREFIX}..."`);
+    }
+    this.messageBytes += line.length + 2;
+    if (this.messageBytes > this.limits.maxMessageBytes) return this.fail(emit, `a message exceeds the ${this.limits.maxMessageBytes}-byte limit`);
+    if (this.inFollowsOutput || this.isFollowsBlock()) {
+      if (line === END_COMMAND) return;
+      const colon = this.inFollowsOutput ? -1 : headerColon(line);
+      if (colon === -1) {
+        this.inFollowsOutput = true;
+        this.push('Output', line);
+        return;
+      }
+    }
+    const colon = line.indexOf(':');
+    if (colon <= 0) return emit({ kind: 'malformed', line });
+    // `Key: Value`; Asterisk always puts one space after the colon, tolerate none.
+    const valueStart = line.charCodeAt(colon + 1) === 0x20 ? colon + 2 : colon + 1;
+    this.push(line.slice(0, colon), line.slice(valueStart));
+  }
+
+  private isFollowsBlock(): boolean {
+    return this.keys[0] === 'Response' && this.values[0] === 'Follows';
+  }
+
+  private push(key: string, value: string): void {
+    this.keys.push(key);
+    this.values.push(value);
+  }
+
+  private flush(emit: (output: ReaderOutput) => void): void {
+    const message = new AmiMessage(this.keys, this.values);
+    this.keys = [];
+    this.values = [];
+    this.messageBytes = 0;
+    this.inFollowsOutput = false;
+    emit({ kind: 'message', message });
+  }
+}
+
+/** Index of the colon if `line` looks like an AMI header (`Token: ...`), else -1. Used only
+ *  inside old `Response: Follows` blocks, where raw CLI output lines may contain colons. */
+function headerColon(line: string): number {
+  const colon = line.indexOf(':');
+  if (colon <= 0 || line.charCodeAt(colon + 1) !== 0x20) return -1;
+  for (let i = 0; i < colon; i++) {
+    const c = line.charCodeAt(i);
+    const token = (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x2d || c === 0x5f;
+    if (!token) return -1;
+  }
+  return colon;
+}
