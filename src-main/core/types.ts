@@ -212,3 +212,29 @@ export interface EndpointDetail {
   dialString: string;
   history: EndpointHistoryEntry[];
 }
+
+/** A REGISTER Asterisk refused with 403 because the AOR was full (FailedACL). */
+export interface Refusal {
+  endpoint: string;
+  source: SourceAddress | null;
+  /** The refused REGISTER's SIP Call-ID (FailedACL `SessionID`). */
+  callId: string;
+  /** Epoch milliseconds the event was received. */
+  at: number;
+  /** max_contacts of the AOR that refused it, when the state can tell which AOR that was. */
+  maxContacts: number | null;
+}
+
+/**
+ * A contact the admin removed from the AstDB that Asterisk still qualifies in memory (the DBDel
+ * ghost, FACTS): it shows up only through ContactStatus events for its URI, until a restart.
+ */
+export interface Ghost {
+  contactId: string;
+  uri: string;
+  aor: string;
+  endpoint: string;
+  status: ContactStatus;
+  /** Epoch milliseconds of the last ContactStatus event seen for it. */
+  lastSeenAt: number;
+}

@@ -1,7 +1,7 @@
 // Reads AMI messages out of the recorded real-Asterisk transcripts, for core tests that take
 // their cases from the recorded bytes. Deliberately naive (split on the blank line, first `: `
 // per line): the fixtures are known-good, and the real parser belongs to ami/.
-import type { Aor, Contact, ContactStatus } from '../../../src-main/core/types';
+import type { Aor, Contact, ContactStatus, Endpoint, RegistrarEvent, RegistrarSnapshot } from '../../../src-main/core/types';
 import { readTranscript, sessionBytes } from '../../support/transcript';
 
 export type AmiBlock = Record<string, string>;
@@ -10,15 +10,17 @@ export function recordedBlocks(fileName: string, session = 'S1'): AmiBlock[] {
   const text = sessionBytes(readTranscript(fileName), session, 'recv').toString('utf8');
   return text
     .split('\r\n\r\n')
-    .map((raw) => {
-      const block: AmiBlock = {};
-      for (const line of raw.split('\r\n')) {
-        const colon = line.indexOf(': ');
-        if (colon > 0) block[line.slice(0, colon)] = line.slice(colon + 2).replace(/\n$/, '');
-      }
-      return block;
-    })
+    .map(parseBlock)
     .filter((b) => Object.keys(b).length > 0);
+}
+
+function parseBlock(raw: string): AmiBlock {
+  const block: AmiBlock = {};
+  for (const line of raw.split('\r\n')) {
+    const colon = line.indexOf(': ');
+    if (colon > 0) block[line.slice(0, colon)] = line.slice(colon + 2).replace(/\n$/, '');
+  }
+  return block;
 }
 
 export function recordedEvents(fileName: string, event: string, session = 'S1'): AmiBlock[] {
@@ -85,4 +87,68 @@ export function recordedContactLists(fileName: string): Contact[][] {
     lists.set(id, [...(lists.get(id) ?? []), contactFromList(b)]);
   }
   return [...lists.values()];
+}
+
+export type TimelineStep = { kind: 'event'; event: RegistrarEvent } | { kind: 'dbdel'; contactId: string; at: number };
+
+/**
+ * What session S1 lived through, in recorded order: ContactStatus / PeerStatus / FailedACL
+ * (max contacts) events as the bridge would type them, and the DBDel actions it sent.
+ * `at` is the chunk's recorded wall-clock time in epoch ms.
+ */
+export function recordedTimeline(fileName: string): TimelineStep[] {
+  const steps: TimelineStep[] = [];
+  for (const chunk of readTranscript(fileName).chunks.filter((c) => c.session === 'S1')) {
+    const at = Date.parse(`2026-11-26T${chunk.time}Z`);
+    for (const raw of chunk.bytes.toString('utf8').split('\r\n\r\n')) {
+      const b = parseBlock(raw);
+      if (chunk.direction === 'sent') {
+        if (b.Action === 'DBDel') steps.push({ kind: 'dbdel', contactId: field(b, 'Key'), at });
+        continue;
+      }
+      const event = typedEvent(b, at);
+      if (event) steps.push({ kind: 'event', event });
+    }
+  }
+  return steps;
+}
+
+function typedEvent(b: AmiBlock, at: number): RegistrarEvent | null {
+  switch (b.Event) {
+    case 'ContactStatus': {
+      const status = field(b, 'ContactStatus') as Extract<RegistrarEvent, { kind: 'contactStatus' }>['status'];
+      const rtt = Number(field(b, 'RoundtripUsec'));
+      return { kind: 'contactStatus', status, uri: field(b, 'URI'), aor: field(b, 'AOR'), endpoint: field(b, 'EndpointName'), roundtripUsec: status === 'Reachable' ? rtt : null, at };
+    }
+    case 'PeerStatus':
+      return { kind: 'peerStatus', endpoint: field(b, 'Peer').replace(/^PJSIP\//, ''), status: field(b, 'PeerStatus'), at };
+    case 'FailedACL': {
+      if (b.ACLName !== 'registrar_attempt_exceeds_maximum_configured_contacts') return null;
+      const [family, transport, addr, port] = field(b, 'RemoteAddress').split('/');
+      return {
+        kind: 'refused',
+        endpoint: field(b, 'AccountID'),
+        callId: field(b, 'SessionID'),
+        source: { family: family as 'IPV4', transport: transport!, addr: addr!, port: Number(port) },
+        at,
+      };
+    }
+    default:
+      return null;
+  }
+}
+
+/** A model Endpoint from a recorded EndpointList event. */
+export function endpointFromList(b: AmiBlock): Endpoint {
+  return { name: field(b, 'ObjectName'), aors: field(b, 'Aor').split(',').filter(Boolean), deviceState: field(b, 'DeviceState') };
+}
+
+/** The lab's endpoints, AORs and (per transcript) the first contact list, as a full sync reads them. */
+export function labSnapshot(contacts: Contact[]): RegistrarSnapshot {
+  const a = 'a_phone1_two_contacts_queries.txt';
+  return {
+    endpoints: recordedEvents(a, 'EndpointList').map(endpointFromList),
+    aors: recordedEvents(a, 'AorList').map(aorFromList),
+    contacts,
+  };
 }
