@@ -1,0 +1,87 @@
+// Why an AOR refuses phones, which of its contacts look stuck, and the configuration that helps.
+import { expiredContacts, whatIfRegister } from './registrar-rules';
+import type { Advice, Aor, AorDiagnosis, Contact, Ghost, StaleMark } from './types';
+
+/** `now` is epoch milliseconds; `endpointNames` (the endpoints using the AOR) name the wizard section of the advice. */
+export function diagnoseAor(
+  aor: Aor,
+  contacts: readonly Contact[],
+  ghosts: readonly Ghost[],
+  now: number,
+  endpointNames: readonly string[] = [],
+): AorDiagnosis {
+  // At the limit = the next new phone would get 403 (registrar rules): full, no remove_existing,
+  // and remove_unavailable (if on) has no unreachable contact to make room with.
+  const atLimit = whatIfRegister(aor, contacts, now).kind === 'refused';
+  return {
+    aor: aor.name,
+    contacts: contacts.length,
+    maxContacts: aor.maxContacts,
+    atLimit,
+    stale: staleMarks(aor, contacts, ghosts, now),
+    advice: atLimit && !aor.removeExisting ? adviceFor(aor, endpointNames) : null,
+  };
+}
+
+function staleMarks(aor: Aor, contacts: readonly Contact[], ghosts: readonly Ghost[], now: number): StaleMark[] {
+  return [
+    ...supersededContacts(contacts),
+    ...contacts.filter((c) => c.status === 'Unreachable').map((c): StaleMark => ({ contactId: c.id, reason: 'unreachable' })),
+    ...ghosts.filter((g) => g.aor === aor.name).map((g): StaleMark => ({ contactId: g.contactId, reason: 'ghost' })),
+    ...expiredContacts(contacts, now).map((c): StaleMark => ({ contactId: c.id, reason: 'expired' })),
+  ];
+}
+
+/**
+ * A phone that rebooted without unregistering comes back with a new Call-ID and usually a new
+ * Contact URI (new rinstance), so Asterisk keeps both bindings. What still ties them to one
+ * device is the Via the phone itself wrote (its own address and SIP port: ViaAddr/ViaPort) and
+ * its User-Agent. Two live phones can share an address (behind one NAT, or the lab's two phones
+ * on 127.0.0.1) but never address and port at once, so the port must match too: flagging a live
+ * phone would invite the admin to remove it. Of a group, all but the newest are superseded;
+ * newest = latest expiration time (the last REGISTER), ties broken by Call-ID order so the
+ * answer is stable.
+ */
+function supersededContacts(contacts: readonly Contact[]): StaleMark[] {
+  const newestByDevice = new Map<string, Contact>();
+  const deviceOf = (c: Contact) => JSON.stringify([c.viaAddr, c.viaPort, c.userAgent]);
+  for (const c of contacts) {
+    if (!c.viaAddr || !c.userAgent) continue; // an incomplete contact tells nothing yet
+    const best = newestByDevice.get(deviceOf(c));
+    if (!best || isNewer(c, best)) newestByDevice.set(deviceOf(c), c);
+  }
+  return contacts.flatMap((c): StaleMark[] => {
+    const newest = newestByDevice.get(deviceOf(c));
+    return newest && newest !== c ? [{ contactId: c.id, reason: 'supersededBySameDevice', supersededBy: newest.id }] : [];
+  });
+}
+
+function isNewer(a: Contact, b: Contact): boolean {
+  return a.expirationTime !== b.expirationTime ? a.expirationTime > b.expirationTime : a.callId > b.callId;
+}
+
+/**
+ * The lines that stop an AOR from refusing phones, to merge into its existing section.
+ * - remove_existing = yes: at the limit, a new binding replaces the existing contact(s) that
+ *   expire soonest (remove_excess_contacts). It does not look at the address: it drops the
+ *   oldest registration, which is the stuck one when a phone re-registers.
+ * - remove_unavailable = yes: before refusing, drop contacts whose qualify says Unreachable,
+ *   and prefer them when remove_existing picks. Only meaningful with qualify_frequency > 0
+ *   (without qualify no contact is ever Unreachable), so it is offered only then.
+ * In pjsip.conf an endpoint and its AOR often share a section name: `type=aor` says which one.
+ * In pjsip_wizard.conf the AOR's options carry the `aor/` prefix in the wizard's section.
+ */
+export function adviceFor(aor: Aor, endpointNames: readonly string[]): Advice {
+  const options: Array<[string, string]> = [
+    ['max_contacts', String(aor.maxContacts)],
+    ['remove_existing', 'yes'],
+    ...(aor.qualifyFrequency > 0 ? [['remove_unavailable', 'yes'] as [string, string]] : []),
+  ];
+  // A wizard names the endpoint and the AOR it creates after its own section.
+  const wizardSection = endpointNames.includes(aor.name) || endpointNames.length === 0 ? aor.name : endpointNames[0]!;
+  return {
+    aor: aor.name,
+    pjsipConf: [`[${aor.name}]`, 'type=aor', ...options.map(([k, v]) => `${k}=${v}`)].join('\n'),
+    wizardConf: [`[${wizardSection}]`, 'type = wizard', ...options.map(([k, v]) => `aor/${k} = ${v}`)].join('\n'),
+  };
+}

@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { adviceFor, diagnoseAor } from '../../../src-main/core/diagnosis';
+import type { Contact, Ghost } from '../../../src-main/core/types';
+import { recordedAor, recordedContactLists } from './recorded';
+
+const [phone1Pair] = recordedContactLists('a_phone1_two_contacts_queries.txt');
+const NOW = Date.parse('2026-11-26T06:01:00Z');
+
+describe('an AOR at its limit', () => {
+  it('flags phone1 at 2/2 without remove_existing, with no stale contact among two live phones on one address (recording a)', () => {
+    const d = diagnoseAor(recordedAor('phone1'), phone1Pair!, [], NOW, ['phone1']);
+    expect(d).toMatchObject({ aor: 'phone1', contacts: 2, maxContacts: 2, atLimit: true, stale: [] });
+    expect(d.advice).toEqual({
+      aor: 'phone1',
+      pjsipConf: '[phone1]\ntype=aor\nmax_contacts=2\nremove_existing=yes',
+      wizardConf: '[phone1]\ntype = wizard\naor/max_contacts = 2\naor/remove_existing = yes',
+    });
+  });
+
+  it('does not call phone2 at its limit: remove_existing replaces instead of refusing (recording d)', () => {
+    const [one] = recordedContactLists('d_phone2_remove_existing.txt');
+    expect(diagnoseAor(recordedAor('phone2'), one!, [], NOW)).toMatchObject({ contacts: 1, atLimit: false, advice: null });
+  });
+
+  it('does not call a full AOR at its limit when remove_unavailable can drop an unreachable contact', () => {
+    const aor = { ...recordedAor('phone1'), removeUnavailable: true };
+    const pair = [phone1Pair![0]!, { ...phone1Pair![1]!, status: 'Unreachable' as const }];
+    expect(diagnoseAor(aor, pair, [], NOW).atLimit).toBe(false);
+    expect(diagnoseAor(aor, phone1Pair!, [], NOW).atLimit).toBe(true);
+  });
+});
+
+describe('stale contacts', () => {
+  const [base] = phone1Pair!;
+  const bound = (port: number, rinstance: string, expirationTime: number, callId: string): Contact => ({
+    ...base!,
+    id: `phone1;@${rinstance}`,
+    uri: `sip:phone1@127.0.0.1:${port};rinstance=${rinstance}`,
+    viaPort: port,
+    expirationTime,
+    callId,
+  });
+
+  it('marks the older binding of a phone that re-registered from the same address, port and user agent', () => {
+    const stuck = bound(5071, 'old', 1795676000, 'b@x');
+    const fresh = bound(5071, 'new', 1795676400, 'a@x');
+    const other = bound(5072, 'other', 1795675000, 'c@x');
+    const d = diagnoseAor(recordedAor('phone1'), [stuck, fresh, other], [], NOW);
+    expect(d.stale).toEqual([{ contactId: stuck.id, reason: 'supersededBySameDevice', supersededBy: fresh.id }]);
+  });
+
+  it('breaks an expiration-time tie by Call-ID order, and ignores contacts without details yet', () => {
+    const a = bound(5071, 'a', 1795676000, 'aaa@x');
+    const b = bound(5071, 'b', 1795676000, 'bbb@x');
+    expect(diagnoseAor(recordedAor('phone1'), [b, a], [], NOW).stale).toEqual([{ contactId: a.id, reason: 'supersededBySameDevice', supersededBy: b.id }]);
+    const incomplete = { ...a, viaAddr: '', userAgent: '' };
+    expect(diagnoseAor(recordedAor('phone1'), [incomplete, { ...b, viaAddr: '', userAgent: '' }], [], NOW).stale).toEqual([]);
+  });
+
+  it('marks unreachable contacts of a qualified AOR (recording e, after the responder stopped)', () => {
+    const lists = recordedContactLists('e_phone3_qualify.txt');
+    const last = lists.at(-1)!;
+    expect(last.map((c) => c.status)).toEqual(['Unreachable', 'Unreachable']);
+    expect(diagnoseAor(recordedAor('phone3'), last, [], NOW).stale).toEqual(last.map((c) => ({ contactId: c.id, reason: 'unreachable' })));
+  });
+
+  it('marks the DBDel ghost of its AOR only', () => {
+    const ghost: Ghost = { contactId: 'phone3;@abd214e07c983f069dd967d314952f7e', uri: 'sip:phone3@127.0.0.1:5081;rinstance=c9df03497f4bce18', aor: 'phone3', endpoint: 'phone3', status: 'Unreachable', lastSeenAt: NOW };
+    expect(diagnoseAor(recordedAor('phone3'), [], [ghost], NOW).stale).toEqual([{ contactId: ghost.contactId, reason: 'ghost' }]);
+    expect(diagnoseAor(recordedAor('phone1'), [], [ghost], NOW).stale).toEqual([]);
+  });
+
+  it('marks a contact past its expiration time that the 30 s check has not dropped yet (recording f)', () => {
+    const [short] = recordedContactLists('f_short_expiry.txt');
+    expect(diagnoseAor(recordedAor('phone1'), short!, [], Date.parse('2026-11-26T06:06:10Z')).stale).toEqual([{ contactId: short![0]!.id, reason: 'expired' }]);
+    expect(diagnoseAor(recordedAor('phone1'), short!, [], Date.parse('2026-11-26T06:05:30Z')).stale).toEqual([]);
+  });
+});
+
+describe('configuration advice', () => {
+  it('offers remove_unavailable only for a qualified AOR', () => {
+    expect(adviceFor(recordedAor('phone3'), ['phone3']).pjsipConf).toBe('[phone3]\ntype=aor\nmax_contacts=4\nremove_existing=yes\nremove_unavailable=yes');
+    expect(adviceFor(recordedAor('phone3'), ['phone3']).wizardConf).toContain('aor/remove_unavailable = yes');
+    expect(adviceFor(recordedAor('phone1'), ['phone1']).pjsipConf).not.toContain('remove_unavailable');
+  });
+
+  it('names the wizard section after the endpoint using the AOR', () => {
+    expect(adviceFor({ ...recordedAor('phone1'), name: 'shared-line' }, ['desk-7']).wizardConf.split('\n')[0]).toBe('[desk-7]');
+    expect(adviceFor(recordedAor('wiz1'), ['wiz1']).wizardConf.split('\n')[0]).toBe('[wiz1]');
+  });
+});
