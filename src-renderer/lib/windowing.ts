@@ -1,0 +1,30 @@
+// Which rows of a fixed-row-height list are in view. Written here rather than taken from a
+// library: with fixed heights it is a few lines, and the maintained virtualisers for Svelte are
+// built on Svelte 4 stores rather than runes.
+
+export interface RowWindow {
+  /** First rendered row index. */
+  start: number;
+  /** One past the last rendered row index. */
+  end: number;
+  /** Pixel offset of the first rendered row. */
+  offset: number;
+  /** Height of the whole list in pixels. */
+  total: number;
+}
+
+export function visibleWindow(rowCount: number, rowHeight: number, scrollTop: number, viewportHeight: number, overscan = 8): RowWindow {
+  const first = Math.floor(Math.max(scrollTop, 0) / rowHeight);
+  const inView = Math.ceil(Math.max(viewportHeight, rowHeight) / rowHeight) + 1;
+  const start = Math.max(0, Math.min(first - overscan, rowCount));
+  const end = Math.min(rowCount, first + inView + overscan);
+  return { start, end: Math.max(start, end), offset: start * rowHeight, total: rowCount * rowHeight };
+}
+
+/** The scrollTop that brings row `index` fully into view, or the current one if it already is. */
+export function scrollToReveal(index: number, rowHeight: number, scrollTop: number, viewportHeight: number): number {
+  const top = index * rowHeight;
+  if (top < scrollTop) return top;
+  if (top + rowHeight > scrollTop + viewportHeight) return top + rowHeight - viewportHeight;
+  return scrollTop;
+}
