@@ -1,0 +1,61 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+
+interface BuilderConfig {
+  appId: string;
+  productName: string;
+  directories: { output: string; buildResources: string };
+  files: string[];
+  linux: { icon: string; target: string[] };
+  win: { icon: string; target: string[] };
+  mac: { icon: string; target: string[] };
+}
+
+const config = parse(readFileSync('electron-builder.yml', 'utf8')) as BuilderConfig;
+const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string>; build?: unknown; main: string };
+
+function pngSize(path: string): { width: number; height: number } {
+  const bytes = readFileSync(path);
+  expect(bytes.subarray(1, 4).toString('ascii')).toBe('PNG');
+  return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
+}
+
+describe('electron-builder configuration', () => {
+  it('names the app dev.regdesk.app / RegDesk', () => {
+    expect(config.appId).toBe('dev.regdesk.app');
+    expect(config.productName).toBe('RegDesk');
+  });
+
+  it('builds AppImage and deb on Linux, NSIS on Windows and dmg on macOS', () => {
+    expect(config.linux.target).toEqual(['AppImage', 'deb']);
+    expect(config.win.target).toEqual(['nsis']);
+    expect(config.mac.target).toEqual(['dmg']);
+  });
+
+  it('points every platform at an icon that exists and is at least 512x512', () => {
+    for (const platform of [config.linux, config.win, config.mac]) {
+      expect(existsSync(platform.icon), platform.icon).toBe(true);
+      const { width, height } = pngSize(platform.icon);
+      expect(width).toBeGreaterThanOrEqual(512);
+      expect(height).toBe(width);
+    }
+  });
+
+  it('has the tray icon for every state, at 1x and 2x', () => {
+    for (const state of ['ok', 'warning', 'disconnected']) {
+      expect(pngSize(`resources/icons/tray-${state}.png`)).toEqual({ width: 16, height: 16 });
+      expect(pngSize(`resources/icons/tray-${state}@2x.png`)).toEqual({ width: 32, height: 32 });
+    }
+  });
+
+  it('packages the electron-vite output that package.json main points into', () => {
+    expect(config.files).toContain('out/**');
+    expect(pkg.main.startsWith('out/')).toBe(true);
+  });
+
+  it('is wired to npm run dist, and kept in one place (no build key in package.json)', () => {
+    expect(pkg.scripts.dist).toMatch(/electron-vite build && electron-builder --config electron-builder\.yml/);
+    expect(pkg.build).toBeUndefined();
+  });
+});
