@@ -89,25 +89,33 @@ export function recordedContactLists(fileName: string): Contact[][] {
   return [...lists.values()];
 }
 
-export type TimelineStep = { kind: 'event'; event: RegistrarEvent } | { kind: 'dbdel'; contactId: string; at: number };
+export type TimelineStep =
+  | { kind: 'event'; event: RegistrarEvent }
+  | { kind: 'dbdel'; contactId: string; at: number }
+  | { kind: 'listed'; contact: Contact }
+  | { kind: 'getvar'; variable: string; value: string };
 
 /**
- * What session S1 lived through, in recorded order: ContactStatus / PeerStatus / FailedACL
- * (max contacts) events as the bridge would type them, and the DBDel actions it sent.
- * `at` is the chunk's recorded wall-clock time in epoch ms.
+ * What one session lived through, in recorded order: ContactStatus / PeerStatus / FailedACL
+ * (max contacts) events as the bridge would type them, the DBDel actions it sent, the contacts
+ * PJSIPShowContacts listed and the Getvar answers. `at` is the chunk's wall-clock time in epoch ms.
  */
-export function recordedTimeline(fileName: string): TimelineStep[] {
+export function recordedTimeline(fileName: string, session = 'S1'): TimelineStep[] {
   const steps: TimelineStep[] = [];
-  for (const chunk of readTranscript(fileName).chunks.filter((c) => c.session === 'S1')) {
+  for (const chunk of readTranscript(fileName).chunks.filter((c) => c.session === session)) {
     const at = Date.parse(`2026-11-26T${chunk.time}Z`);
     for (const raw of chunk.bytes.toString('utf8').split('\r\n\r\n')) {
       const b = parseBlock(raw);
       if (chunk.direction === 'sent') {
         if (b.Action === 'DBDel') steps.push({ kind: 'dbdel', contactId: field(b, 'Key'), at });
+        const cliDel = /^database del registrar\/contact (\S+)$/.exec(b.Command ?? '');
+        if (cliDel) steps.push({ kind: 'dbdel', contactId: cliDel[1]!, at });
         continue;
       }
       const event = typedEvent(b, at);
       if (event) steps.push({ kind: 'event', event });
+      else if (b.Event === 'ContactList') steps.push({ kind: 'listed', contact: contactFromList(b) });
+      else if (b.Response === 'Success' && b.Variable !== undefined) steps.push({ kind: 'getvar', variable: b.Variable, value: field(b, 'Value') });
     }
   }
   return steps;
