@@ -5,6 +5,13 @@ export const en = {
   'app.transportLost': 'The connection to RegDesk services was lost. Reload the page to reconnect.',
   'app.skipToTable': 'Skip to endpoint table',
 
+  'tray.open': 'Open RegDesk',
+  'tray.quit': 'Quit RegDesk',
+  'tray.tooltip': 'RegDesk: {state}',
+  'tray.ok': 'all PBXs live, no warnings',
+  'tray.warning': '{count} warnings',
+  'tray.disconnected': 'not connected',
+
   'settings.language': 'Language',
   'settings.theme': 'Theme',
   'settings.system': 'Follow system',

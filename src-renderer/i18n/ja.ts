@@ -7,6 +7,13 @@ export const ja: Record<MessageKey, string> = {
   'app.transportLost': 'RegDesk サービスとの接続が切れました。ページを再読み込みしてください。',
   'app.skipToTable': 'エンドポイント一覧へ移動',
 
+  'tray.open': 'RegDesk を開く',
+  'tray.quit': 'RegDesk を終了',
+  'tray.tooltip': 'RegDesk: {state}',
+  'tray.ok': 'すべての PBX が稼働中、警告なし',
+  'tray.warning': '警告 {count} 件',
+  'tray.disconnected': '未接続',
+
   'settings.language': '言語',
   'settings.theme': 'テーマ',
   'settings.system': 'システムに従う',
