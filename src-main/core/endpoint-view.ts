@@ -1,0 +1,77 @@
+// The endpoint table row and detail view, computed from the state with the registrar rules,
+// the diagnosis and the dial string. `now` is epoch milliseconds.
+import { diagnoseAor } from './diagnosis';
+import { dialContacts } from './dial-string';
+import type { RegistrarState } from './registrar-state';
+import { whatIfRegister } from './registrar-rules';
+import type { Aor, ContactStatus, Endpoint, EndpointDetail, EndpointHistoryEntry, EndpointRow } from './types';
+
+const STATUS_SEVERITY: Record<ContactStatus, number> = { NonQualified: 0, Reachable: 1, Unknown: 2, Unreachable: 3 };
+
+/** An endpoint's row. An AOR shared by several endpoints counts for each of them. */
+export function endpointRow(state: RegistrarState, name: string, refusals: number, now: number): EndpointRow {
+  const endpoint = knownEndpoint(state, name);
+  const aors = knownAors(state, endpoint);
+  const contacts = aors.flatMap((a) => state.contactsOfAor(a.name));
+  const diagnoses = aors.map((a) => diagnoseAor(a, state.contactsOfAor(a.name), ghostsOf(state, a), now));
+  const newest = contacts
+    .filter((c) => c.userAgent)
+    .reduce<(typeof contacts)[number] | null>((best, c) => (!best || c.expirationTime > best.expirationTime ? c : best), null);
+  return {
+    endpoint: name,
+    aors: endpoint.aors,
+    contacts: contacts.length,
+    maxContacts: aors.reduce((sum, a) => sum + a.maxContacts, 0),
+    // Several AORs: the row shows an option as on only when every AOR has it.
+    removeExisting: aors.length > 0 && aors.every((a) => a.removeExisting),
+    removeUnavailable: aors.length > 0 && aors.every((a) => a.removeUnavailable),
+    worstStatus: contacts.reduce<ContactStatus | null>(
+      (worst, c) => (worst === null || STATUS_SEVERITY[c.status] > STATUS_SEVERITY[worst] ? c.status : worst),
+      null,
+    ),
+    newestUserAgent: newest?.userAgent ?? null,
+    atLimit: diagnoses.some((d) => d.atLimit),
+    staleContacts: new Set(diagnoses.flatMap((d) => d.stale.map((m) => m.contactId))).size,
+    refusals,
+  };
+}
+
+export function endpointDetail(
+  state: RegistrarState,
+  name: string,
+  history: EndpointHistoryEntry[],
+  refusals: number,
+  now: number,
+): EndpointDetail {
+  const endpoint = knownEndpoint(state, name);
+  return {
+    row: endpointRow(state, name, refusals, now),
+    aors: knownAors(state, endpoint).map((aor) => {
+      const contacts = state.contactsOfAor(aor.name);
+      const users = state.endpoints().filter((e) => e.aors.includes(aor.name)).map((e) => e.name);
+      return {
+        aor,
+        contacts,
+        diagnosis: diagnoseAor(aor, contacts, ghostsOf(state, aor), now, users),
+        whatIf: whatIfRegister(aor, contacts, now),
+      };
+    }),
+    dialString: dialContacts(state, name),
+    history,
+  };
+}
+
+function knownEndpoint(state: RegistrarState, name: string): Endpoint {
+  const endpoint = state.endpoint(name);
+  if (!endpoint) throw new Error(`unknown endpoint: ${JSON.stringify(name)}`);
+  return endpoint;
+}
+
+/** The endpoint's AORs that the state knows, in configured order. */
+function knownAors(state: RegistrarState, endpoint: Endpoint): Aor[] {
+  return endpoint.aors.flatMap((name) => state.aor(name) ?? []);
+}
+
+function ghostsOf(state: RegistrarState, aor: Aor) {
+  return state.ghosts().filter((g) => g.aor === aor.name);
+}
