@@ -122,12 +122,19 @@ export function admitRegister(aor: Aor, current: readonly Contact[], req: Regist
 
 /**
  * The contacts remove_excess_contacts picks: vec_contact_cmp orders unreachable first (only
- * when remove_unavailable is on), then soonest to expire; ties keep the container's order.
+ * when remove_unavailable is on), then soonest to expire. The stored expiration has whole
+ * seconds, so ties are common; they keep the order the AOR's contacts are read from the AstDB
+ * in, which is by key (contact id): the sorted insert (AST_VECTOR_ADD_SORTED) is stable.
  */
-export function excessContacts(aor: Aor, candidates: readonly Contact[], count: number): Contact[] {
+function excessContacts(aor: Aor, candidates: readonly Contact[], count: number): Contact[] {
   const unreachableFirst = (c: Contact) => (aor.removeUnavailable && c.status === 'Unreachable' ? 0 : 1);
   return [...candidates]
-    .sort((a, b) => unreachableFirst(a) - unreachableFirst(b) || a.expirationTime - b.expirationTime)
+    .sort(
+      (a, b) =>
+        unreachableFirst(a) - unreachableFirst(b) ||
+        a.expirationTime - b.expirationTime ||
+        (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+    )
     .slice(0, Math.max(count, 0));
 }
 

@@ -93,6 +93,13 @@ describe('remove_existing and remove_unavailable (remove_excess_contacts, vec_co
     expect(ids(out.contacts).sort()).toEqual([later.id, out.added[0]!.id].sort());
   });
 
+  it('between contacts expiring in the same second, drops the one first in AstDB key order', () => {
+    const aor = recordedAor('wiz1');
+    const [x, y] = [contactAt(aor, 5071, 1000), contactAt(aor, 5072, 1000)].sort((a, b) => (a.id < b.id ? -1 : 1));
+    const out = accepted(admitRegister(aor, [y!, x!], register('wiz1', 5073, 'sip:wiz1@127.0.0.1:5073', 3600, 500)));
+    expect(ids(out.dropped)).toEqual([x!.id]);
+  });
+
   it('with remove_unavailable too, drops an unreachable contact before a sooner-expiring reachable one', () => {
     const aor = { ...recordedAor('wiz1'), removeUnavailable: true };
     const soonest = contactAt(aor, 5071, 1000, 'Reachable');
