@@ -1,0 +1,82 @@
+// The Sandbox's AstDB: Asterisk's main/db.c key space, `/<family>/<key>` -> value, listed in key
+// order as its SQLite table is. Optional persistence to a JSON file, written atomically (temp
+// file + rename) once per event-loop turn after changes, so registrations survive a restart as
+// Asterisk's do without a flood of REGISTERs rewriting the file for each one.
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+
+export class AstDb {
+  private readonly entries = new Map<string, string>();
+  private pendingWrite: NodeJS.Immediate | null = null;
+
+  /** Loads `file` when given and present; every later change is written back to it. */
+  constructor(private readonly file?: string) {
+    if (!file) return;
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      return; // first start: nothing stored yet
+    }
+    const stored: unknown = JSON.parse(text);
+    if (typeof stored !== 'object' || stored === null || Array.isArray(stored)) throw new Error(`${file}: not an AstDB snapshot`);
+    for (const [key, value] of Object.entries(stored)) {
+      if (typeof value === 'string') this.entries.set(key, value);
+    }
+  }
+
+  get(family: string, key: string): string | undefined {
+    return this.entries.get(fullKey(family, key));
+  }
+
+  put(family: string, key: string, value: string): void {
+    const path = fullKey(family, key);
+    this.entries.set(path, value);
+    this.changed();
+  }
+
+  /** True when the key existed (DBDel answers `Database entry could not be deleted` otherwise). */
+  del(family: string, key: string): boolean {
+    const path = fullKey(family, key);
+    if (!this.entries.delete(path)) return false;
+    this.changed();
+    return true;
+  }
+
+  /** Deletes `/family/key` and everything under it, or the whole family; returns how many went. */
+  delTree(family: string, key?: string): number {
+    const prefix = key ? fullKey(family, key) : `/${family}`;
+    const gone = [...this.entries.keys()].filter((k) => k === prefix || k.startsWith(prefix + '/'));
+    for (const k of gone) {
+      this.entries.delete(k);
+      this.changed();
+    }
+    return gone.length;
+  }
+
+  /** Entries under `family` (all when omitted), keys as full paths, in key order (main/db.c). */
+  tree(family?: string): Array<{ key: string; value: string }> {
+    const prefix = family ? `/${family}/` : '/';
+    return [...this.entries.entries()]
+      .filter(([k]) => k.startsWith(prefix))
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([key, value]) => ({ key, value }));
+  }
+
+  /** Writes pending changes to the file now (call before exit). */
+  flush(): void {
+    if (!this.pendingWrite || !this.file) return;
+    clearImmediate(this.pendingWrite);
+    this.pendingWrite = null;
+    const temp = `${this.file}.${process.pid}.tmp`;
+    writeFileSync(temp, JSON.stringify(Object.fromEntries(this.entries)));
+    renameSync(temp, this.file);
+  }
+
+  private changed(): void {
+    if (this.file && !this.pendingWrite) this.pendingWrite = setImmediate(() => this.flush());
+  }
+}
+
+function fullKey(family: string, key: string): string {
+  return `/${family}/${key}`;
+}

@@ -1,0 +1,180 @@
+// REGISTER handling as res_pjsip does it, in order: identify the endpoint by the From user
+// (identify_by = username), challenge / verify digest credentials (pjsip_distributor.c,
+// res_pjsip_authenticator_digest.c), find the AOR by the To user among the endpoint's aors
+// (res_pjsip_registrar.c find_registrar_aor), then let core's admitRegister decide and carry
+// out its outcome: AstDB rows, in-memory bindings and their events, and the SIP answer.
+import { admitRegister, registrationExpiration } from '../../core/registrar-rules';
+import type { Aor, RegisterRequest } from '../../core/types';
+import type { AstDb } from '../astdb';
+import type { SandboxAuth, SandboxConfig, SandboxEndpoint } from '../config/types';
+import type { ContactBook } from '../contact-book';
+import { deleteStoredContact, storeContact, storedContacts } from '../contact-store';
+import { securityEvent, UNKNOWN_ACCOUNT, type AmiEventOut, type SecurityEventKind } from '../events';
+import { DigestAuthority, parseDigestAuthorization } from './digest';
+import { headerParams, headerUri, headerValue, headerValues, uriUser, type SipRequest, type SipResponse } from './message';
+import { buildResponse } from './response';
+import type { UdpAddress } from './udp';
+
+export interface RegistrarDeps {
+  config: SandboxConfig;
+  db: AstDb;
+  book: ContactBook;
+  emit: (e: AmiEventOut) => void;
+  /** Epoch milliseconds. */
+  now: () => number;
+  local: UdpAddress;
+  /** Asterisk's log lines for what it refused (WARNING level). */
+  log: (line: string) => void;
+}
+
+export class Registrar {
+  private readonly endpoints: Map<string, SandboxEndpoint>;
+  private readonly auths: Map<string, SandboxAuth>;
+  private readonly aors: Map<string, Aor>;
+  private readonly digest = new DigestAuthority();
+
+  constructor(private readonly deps: RegistrarDeps) {
+    this.endpoints = new Map(deps.config.endpoints.map((e) => [e.name, e]));
+    this.auths = new Map(deps.config.auths.map((a) => [a.name, a]));
+    this.aors = new Map(deps.config.aors.map((a) => [a.name, a]));
+  }
+
+  handleRegister(req: SipRequest, from: UdpAddress): SipResponse {
+    const callId = headerValue(req.headers, 'call-id') ?? '';
+    const security = (kind: SecurityEventKind) =>
+      this.deps.emit(securityEvent(kind, callId, { local: this.deps.local, remote: from }, this.deps.now()));
+    const fromUser = uriUser(headerUri(headerValue(req.headers, 'from') ?? ''));
+    const endpoint = this.endpoints.get(fromUser);
+    const remote = `${from.address}:${from.port}`;
+    const nowSec = Math.floor(this.deps.now() / 1000);
+
+    const unauthorized = (stale = false): SipResponse =>
+      buildResponse(req, from, 401, [['WWW-Authenticate', this.digest.challenge(remote, nowSec, stale).header]]);
+    const challenge = (accountId: string, stale = false): SipResponse => {
+      security({ event: 'ChallengeSent', accountId });
+      return unauthorized(stale);
+    };
+
+    if (!endpoint) {
+      // No such endpoint: Asterisk challenges anyway (the artificial endpoint) so a scanner
+      // cannot tell names apart, and reports the name it was given.
+      security({ event: 'InvalidAccountID', accountId: fromUser });
+      this.deps.log(`Request 'REGISTER' from '${headerValue(req.headers, 'from') ?? ''}' failed for '${remote}' (callid: ${callId}) - No matching endpoint found`);
+      return challenge(UNKNOWN_ACCOUNT);
+    }
+
+    if (endpoint.auth !== null) {
+      const authHeader = headerValue(req.headers, 'authorization');
+      if (authHeader === undefined) return challenge(endpoint.name);
+      const credentials = parseDigestAuthorization(authHeader);
+      if (!credentials) return challenge(endpoint.name);
+      const auth = this.auths.get(endpoint.auth);
+      const verdict =
+        auth && credentials.username === auth.username ? this.digest.verify(credentials, req.method, auth.password, remote, nowSec) : 'wrongPassword';
+      if (verdict === 'badNonce') return challenge(endpoint.name);
+      if (verdict === 'stale') return challenge(endpoint.name, true);
+      if (verdict === 'wrongPassword') {
+        // A new 401, reported as ChallengeResponseFailed only (recording h: no second ChallengeSent).
+        security({ event: 'ChallengeResponseFailed', accountId: endpoint.name, challenge: credentials.nonce, response: credentials.response });
+        this.deps.log(`Request 'REGISTER' from '${headerValue(req.headers, 'from') ?? ''}' failed for '${remote}' (callid: ${callId}) - Failed to authenticate`);
+        return unauthorized();
+      }
+      security({ event: 'SuccessfulAuth', accountId: endpoint.name });
+    }
+    return this.register(req, from, endpoint, security);
+  }
+
+  private register(req: SipRequest, from: UdpAddress, endpoint: SandboxEndpoint, security: (kind: SecurityEventKind) => void): SipResponse {
+    const source = `${from.address}:${from.port}`;
+    if (endpoint.aors.length === 0) {
+      security({ event: 'FailedACL', accountId: endpoint.name, aclName: 'registrar_attempt_without_configured_aors' });
+      this.deps.log(`Endpoint '${endpoint.name}' (${source}) has no configured AORs`);
+      return buildResponse(req, from, 403);
+    }
+    const toUser = uriUser(headerUri(headerValue(req.headers, 'to') ?? ''));
+    const aor = endpoint.aors.includes(toUser) ? this.aors.get(toUser) : undefined;
+    if (!aor) {
+      security({ event: 'RequestNotSupported', accountId: endpoint.name, requestType: 'registrar_requested_aor_not_found' });
+      this.deps.log(`AOR '${toUser}' not found for endpoint '${endpoint.name}' (${source})`);
+      return buildResponse(req, from, 404);
+    }
+    if (aor.maxContacts === 0) {
+      security({ event: 'RequestNotSupported', accountId: endpoint.name, requestType: 'registrar_attempt_without_registration_permitted' });
+      this.deps.log(`AOR '${aor.name}' has no configured max_contacts. Endpoint '${endpoint.name}' (${source}) unable to register`);
+      return buildResponse(req, from, 403);
+    }
+
+    const nowMs = this.deps.now();
+    const request = registerRequest(req, endpoint.name, nowMs);
+    const current = storedContacts(this.deps.db)
+      .filter((c) => c.aor === aor.name)
+      .map((c) => this.deps.book.live(c));
+    const outcome = admitRegister(aor, current, request);
+
+    if (outcome.kind === 'invalid') {
+      security({ event: 'FailedACL', accountId: endpoint.name, aclName: 'registrar_invalid_contacts_provided' });
+      this.deps.log(`Failed to validate contacts in REGISTER request from '${endpoint.name}'`);
+      return buildResponse(req, from, 400);
+    }
+    if (outcome.kind === 'refused') {
+      security({ event: 'FailedACL', accountId: endpoint.name, aclName: 'registrar_attempt_exceeds_maximum_configured_contacts' });
+      this.deps.log(`Registration attempt from endpoint '${endpoint.name}' (${source}) to AOR '${aor.name}' will exceed max contacts of ${aor.maxContacts}`);
+      return buildResponse(req, from, 403);
+    }
+
+    // register_aor_core's order: the request's own bindings, then remove_existing's drops.
+    for (const c of outcome.added) {
+      storeContact(this.deps.db, c);
+      this.deps.book.add(c);
+    }
+    for (const c of outcome.refreshed) {
+      storeContact(this.deps.db, c);
+      this.deps.book.refresh(c);
+    }
+    for (const c of [...outcome.unregistered, ...outcome.dropped]) {
+      deleteStoredContact(this.deps.db, c.id);
+      this.deps.book.remove(c);
+    }
+
+    const extra: Array<[string, string]> = [['Date', new Date(nowMs).toUTCString()]];
+    for (const c of [...outcome.contacts].sort((a, b) => (a.id < b.id ? -1 : 1))) {
+      // Seconds left, rounded down: registrar_add_contact (a contact stored a moment ago shows 59 of 60).
+      const left = Math.max(0, Math.floor((c.expirationTime * 1000 - nowMs) / 1000));
+      extra.push(['Contact', `<${c.uri}>;expires=${left}`]);
+    }
+    // Only when the request had one: register_aor_core.
+    if (request.expiresHeader !== null) extra.push(['Expires', String(registrationExpiration(aor, null, request.expiresHeader))]);
+    return buildResponse(req, from, 200, extra);
+  }
+}
+
+/** The REGISTER as core's rules see it. via_addr / via_port come from the last Via's sent-by,
+ *  as register_aor_core takes them. */
+function registerRequest(req: SipRequest, endpoint: string, nowMs: number): RegisterRequest {
+  const vias = headerValues(req.headers, 'via');
+  const sentBy = /^SIP\/2\.0\/\S+\s+(\[[^\]]+\]|[^:;\s]+)(?::(\d+))?/i.exec(vias[vias.length - 1] ?? '');
+  const contacts = headerValues(req.headers, 'contact');
+  const expires = headerValue(req.headers, 'expires');
+  return {
+    endpoint,
+    callId: headerValue(req.headers, 'call-id') ?? '',
+    cseq: Number.parseInt(headerValue(req.headers, 'cseq') ?? '0', 10),
+    userAgent: headerValue(req.headers, 'user-agent') ?? '',
+    viaAddr: sentBy?.[1]?.replace(/^\[|\]$/g, '') ?? '',
+    viaPort: sentBy?.[2] ? Number(sentBy[2]) : 5060,
+    expiresHeader: expires === undefined ? null : strictNumber(expires),
+    bindings:
+      contacts.length === 1 && contacts[0] === '*'
+        ? '*'
+        : contacts.map((value) => {
+            const param = headerParams(value).get('expires');
+            return { uri: headerUri(value), expires: param === undefined ? null : strictNumber(param) };
+          }),
+    now: nowMs / 1000,
+  };
+}
+
+/** A decimal number, or NaN for anything else (core answers 400 for a non-integer). */
+function strictNumber(s: string): number {
+  return /^\d+$/.test(s.trim()) ? Number(s.trim()) : Number.NaN;
+}
