@@ -73,7 +73,8 @@ function isNewer(a: Contact, b: Contact): boolean {
  */
 export function adviceFor(aor: Aor, endpointNames: readonly string[]): Advice {
   const options: Array<[string, string]> = [
-    ['max_contacts', String(aor.maxContacts)],
+    // max_contacts = 0 forbids registering at all; remove_existing needs at least one slot.
+    ['max_contacts', String(Math.max(aor.maxContacts, 1))],
     ['remove_existing', 'yes'],
     ...(aor.qualifyFrequency > 0 ? [['remove_unavailable', 'yes'] as [string, string]] : []),
   ];

@@ -6,7 +6,11 @@
 // A new REGISTER, on the other hand, always announces the binding as NonQualified first, even
 // on a qualified AOR (c2 and c4 at registration, e before the first OPTIONS answer). So for a
 // contact id the admin removed: NonQualified = the phone is back (mark cleared, contact
-// created); Reachable / Unreachable = the ghost, never a resurrection.
+// created); Reachable / Unreachable = the ghost, never a resurrection. Not recorded: whether a
+// phone re-registering the very same URI on a qualified AOR, while its ghost is still being
+// qualified, is announced as NonQualified too. If not, it shows as a ghost until the next full
+// sync lists it (fromSnapshot clears the mark), or until the bridge finds the key in the AstDB
+// (DBGet) and calls clearRemovedMark + upsertContact.
 import { contactId } from './contact-id';
 import type { Aor, Contact, ContactStatus, Endpoint, Ghost, RegistrarEvent, RegistrarSnapshot, Refusal } from './types';
 

@@ -84,6 +84,10 @@ describe('configuration advice', () => {
     expect(adviceFor(recordedAor('phone1'), ['phone1']).pjsipConf).not.toContain('remove_unavailable');
   });
 
+  it('suggests at least one slot for an AOR that forbids registration (max_contacts 0)', () => {
+    expect(adviceFor({ ...recordedAor('phone1'), maxContacts: 0 }, ['phone1']).pjsipConf).toContain('max_contacts=1');
+  });
+
   it('names the wizard section after the endpoint using the AOR', () => {
     expect(adviceFor({ ...recordedAor('phone1'), name: 'shared-line' }, ['desk-7']).wizardConf.split('\n')[0]).toBe('[desk-7]');
     expect(adviceFor(recordedAor('wiz1'), ['wiz1']).wizardConf.split('\n')[0]).toBe('[wiz1]');
