@@ -1,0 +1,37 @@
+// What the AMI server needs from the Sandbox PBX: the part of the SandboxPbx contract
+// (src-main/sandbox/pbx.ts, the SIP side) that the actions read, declared here structurally so
+// the protocol layer is tested with any object of this shape.
+import type { Aor, Contact, Endpoint } from '../../core/types';
+import type { SandboxConfig } from '../config/types';
+
+/** The AMI event the PBX emits (contract: pbx.ts AmiEventOut). */
+export interface AmiEventOut {
+  event: string;
+  /** The category's classes as Asterisk prints them, minus the trailing `all`, e.g. ['system']. */
+  privilege: string[];
+  /** Everything after Event and Privilege, in Asterisk's order. */
+  fields: Array<[string, string]>;
+}
+
+/** The AstDB (contract: astdb.ts). Keys given to get/put/del are family-relative. */
+export interface AstDbView {
+  get(family: string, key: string): string | undefined;
+  put(family: string, key: string, value: string): void;
+  del(family: string, key: string): boolean;
+  delTree(family: string, key?: string): number;
+  /** Entries with full-path keys (`/registrar/contact/<id>`). */
+  tree(family?: string): Array<{ key: string; value: string }>;
+}
+
+export interface PbxView {
+  readonly config: SandboxConfig;
+  readonly astdb: AstDbView;
+  onAmiEvent(listener: (e: AmiEventOut) => void): () => void;
+  contacts(): Contact[];
+  aors(): Aor[];
+  endpoints(): Endpoint[];
+  qualifyEndpoint(name: string): boolean;
+  /** Epoch ms. */
+  readonly startedAt: number;
+  readonly lastReloadAt: number;
+}
