@@ -94,6 +94,11 @@ export function headerValues(headers: ReadonlyArray<[string, string]>, name: str
 
 /** Splits at commas outside quotes and angle brackets. */
 export function splitTopLevel(value: string): string[] {
+  return splitOutside(value, ',').map((p) => p.trim()).filter((p) => p !== '');
+}
+
+/** Splits at `sep` where it is outside quoted strings and `<...>`. */
+function splitOutside(value: string, sep: string): string[] {
   const parts: string[] = [];
   let depth = 0;
   let quoted = false;
@@ -104,13 +109,13 @@ export function splitTopLevel(value: string): string[] {
     else if (c === '"') quoted = !quoted;
     else if (!quoted && c === '<') depth++;
     else if (!quoted && c === '>') depth--;
-    else if (!quoted && depth === 0 && c === ',') {
-      parts.push(value.slice(start, i).trim());
+    else if (!quoted && depth === 0 && c === sep) {
+      parts.push(value.slice(start, i));
       start = i + 1;
     }
   }
-  parts.push(value.slice(start).trim());
-  return parts.filter((p) => p !== '');
+  parts.push(value.slice(start));
+  return parts;
 }
 
 export function serializeSipMessage(m: SipMessage): Buffer {
@@ -119,13 +124,12 @@ export function serializeSipMessage(m: SipMessage): Buffer {
   return Buffer.from(lines.join('\r\n') + '\r\n\r\n' + m.body);
 }
 
-/** Parameters of a header value after its first `;` outside `<...>` (`;expires=60;tag=x`). */
+/** Parameters of a header value after its address (`;expires=60;+sip.instance="<urn:x>"`);
+ *  for an addr-spec without `<>` every `;` parameter belongs to the header (RFC 3261 20.10). */
 export function headerParams(value: string): Map<string, string> {
-  const close = value.lastIndexOf('>');
-  const semi = value.indexOf(';');
-  const tail = close !== -1 ? value.slice(close + 1) : semi === -1 ? '' : value.slice(semi);
+  const [, ...parts] = splitOutside(value, ';');
   const params = new Map<string, string>();
-  for (const part of tail.split(';')) {
+  for (const part of parts) {
     const p = part.trim();
     if (p === '') continue;
     const eq = p.indexOf('=');
