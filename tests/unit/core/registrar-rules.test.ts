@@ -53,6 +53,14 @@ describe('max_contacts (res_pjsip_registrar.c register_aor_core)', () => {
     expect(out.refreshed.map((r) => r.id)).toEqual([c.id]);
   });
 
+  it('admits a phone at the limit that swaps its binding in one REGISTER (old one Expires 0, new one added)', () => {
+    const [old] = phone1Pair!;
+    const req = { ...register('phone1', 5071, '', 3600, 0), bindings: [{ uri: old!.uri, expires: 0 }, { uri: 'sip:phone1@127.0.0.1:5075', expires: null }] };
+    const out = accepted(admitRegister(recordedAor('phone1'), phone1Pair!, req));
+    expect(ids(out.unregistered)).toEqual([old!.id]);
+    expect(out.contacts).toHaveLength(2);
+  });
+
   it('refuses every REGISTER when max_contacts is 0 (registration not permitted)', () => {
     const aor = { ...recordedAor('phone1'), maxContacts: 0 };
     expect(admitRegister(aor, [], register('phone1', 5071, 'sip:phone1@127.0.0.1:5071', 3600, 0)).kind).toBe('refused');
@@ -86,11 +94,15 @@ describe('remove_existing and remove_unavailable (remove_excess_contacts, vec_co
 
   it('drops the soonest-expiring contact of wiz1, not the one from the same address', () => {
     const aor = recordedAor('wiz1');
-    const soonest = contactAt(aor, 5071, 1000, 'NonQualified', '10.0.0.7');
-    const later = contactAt(aor, 5072, 2000);
-    const out = accepted(admitRegister(aor, [later, soonest], register('wiz1', 5072, 'sip:wiz1@127.0.0.1:6000', 3600, 500)));
-    expect(ids(out.dropped)).toEqual([soonest.id]);
-    expect(ids(out.contacts).sort()).toEqual([later.id, out.added[0]!.id].sort());
+    const a = contactAt(aor, 5071, 0, 'NonQualified', '10.0.0.7');
+    const b = contactAt(aor, 5072, 0);
+    // Whichever comes first in key order, the sooner expiration decides.
+    for (const [soonest, later] of [[a, b], [b, a]] as const) {
+      const current = [{ ...later, expirationTime: 2000 }, { ...soonest, expirationTime: 1000 }];
+      const out = accepted(admitRegister(aor, current, register('wiz1', 5072, 'sip:wiz1@127.0.0.1:6000', 3600, 500)));
+      expect(ids(out.dropped)).toEqual([soonest.id]);
+      expect(ids(out.contacts).sort()).toEqual([later.id, out.added[0]!.id].sort());
+    }
   });
 
   it('between contacts expiring in the same second, drops the one first in AstDB key order', () => {
@@ -171,6 +183,13 @@ describe('unregister', () => {
     const out = accepted(admitRegister(recordedAor('phone1'), phone1Pair!, req));
     expect(ids(out.unregistered)).toEqual(ids(phone1Pair!));
     expect(out.contacts).toEqual([]);
+  });
+
+  it('after max_contacts was lowered below the registered count, refuses even a refresh but still lets Contact: * clear the AOR', () => {
+    const lowered = { ...recordedAor('phone1'), maxContacts: 1 };
+    expect(admitRegister(lowered, phone1Pair!, register('phone1', 5071, phone1Pair![0]!.uri, 3600, 0)).kind).toBe('refused');
+    const star = { ...register('phone1', 5071, '', 0, 0), bindings: '*' as const };
+    expect(accepted(admitRegister(lowered, phone1Pair!, star)).contacts).toEqual([]);
   });
 
   it('rejects Contact: * without Expires: 0 with 400', () => {
