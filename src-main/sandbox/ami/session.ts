@@ -41,6 +41,7 @@ export class AmiSession {
   private mask = ALL_CLASSES;
   private deferring = false;
   private deferred: string[] = [];
+  private loggedOff = false;
 
   constructor(
     private readonly host: SessionHost,
@@ -70,6 +71,7 @@ export class AmiSession {
     this.deferring = true;
     try {
       this.host.write(this.answer(request));
+      if (this.state === 'closing' && this.loggedOff) this.host.end();
     } catch (e) {
       if (!(e instanceof AmiHeaderError)) throw e;
       // A value that cannot be written safely (a CR smuggled into a stored value or an
@@ -100,7 +102,7 @@ export class AmiSession {
     if (name === 'login') return this.login(request.headers, actionId);
     if (name === 'logoff') {
       this.state = 'closing';
-      this.host.end();
+      this.loggedOff = true;
       return response('Goodbye', actionId, [['Message', 'Thanks for all the fish.']]);
     }
     if (name === 'events') return this.events(request.headers, actionId);
