@@ -71,7 +71,7 @@ export class AmiSession {
     this.deferring = true;
     try {
       this.host.write(this.answer(request));
-      if (this.state === 'closing' && this.loggedOff) this.host.end();
+      if (this.loggedOff) this.host.end();
     } catch (e) {
       if (!(e instanceof AmiHeaderError)) throw e;
       // A value that cannot be written safely (a CR smuggled into a stored value or an
