@@ -58,6 +58,25 @@ describe('live events', () => {
     expect(state.contactsOfAor('phone1')).toHaveLength(2);
   });
 
+  it('takes the refusing AOR to be the one named like the endpoint, else its only AOR, else unknown', () => {
+    const lab = labSnapshot([]);
+    const aor = (name: string, maxContacts: number) => ({ ...lab.aors[0]!, name, maxContacts });
+    const state = RegistrarState.fromSnapshot({
+      aors: [aor('shared', 5), aor('desk', 1), aor('other', 3)],
+      endpoints: [
+        { name: 'desk', aors: ['shared', 'desk'], deviceState: 'Not in use' },
+        { name: 'lobby', aors: ['other'], deviceState: 'Not in use' },
+        { name: 'pair', aors: ['shared', 'other'], deviceState: 'Not in use' },
+      ],
+      contacts: [],
+    });
+    const refusedFor = (endpoint: string) => {
+      const [change] = state.apply({ kind: 'refused', endpoint, source: null, callId: 'x', at: 0 });
+      return change?.kind === 'refused' ? change.refusal.maxContacts : 'no refusal';
+    };
+    expect([refusedFor('desk'), refusedFor('lobby'), refusedFor('pair'), refusedFor('nosuch')]).toEqual([1, 3, null, null]);
+  });
+
   it('takes qualify status and round-trip time from Reachable, clears the time on Unreachable (recording e)', () => {
     const state = RegistrarState.fromSnapshot(labSnapshot([]));
     const steps = recordedTimeline('e_phone3_qualify.txt').filter((s) => s.kind === 'event');
