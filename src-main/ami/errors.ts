@@ -17,7 +17,9 @@ export type AmiErrorCode =
   /** Asterisk answered `Response: Error` to an action. */
   | 'actionFailed'
   /** A value meant for an AMI header contains CR, LF or NUL. */
-  | 'headerInjection';
+  | 'headerInjection'
+  /** An argument RegDesk refuses before asking Asterisk (e.g. a dialplan-function argument separator in a name). */
+  | 'invalidArgument';
 
 export class AmiError extends Error {
   override readonly name: string = 'AmiError';

@@ -1,0 +1,300 @@
+// The PBX session: one Asterisk, kept in sync. Connect and log in; full sync into a
+// RegistrarState while live events are buffered (applied after the snapshot, so none is lost);
+// then events applied as they come. A contact announced only by a ContactStatus is completed
+// with DBGet. On a drop the state stays readable but is flagged stale, and the session
+// reconnects with capped, jittered exponential backoff and resyncs in full. A refused login
+// (wrong secret) is final: retrying would only hammer Asterisk with the same wrong secret.
+import { RegistrarState, type StateChange } from '../core/registrar-state';
+import { readStoredContact } from './astdb';
+import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff';
+import { AmiConnection, type AmiConnectOptions, type AmiProblem } from './connection';
+import { AmiError } from './errors';
+import type { AmiMessage } from './messages';
+import { parseGetvar, parseRegistrarEvent } from './parsers';
+import { readSnapshot } from './sync';
+
+export type SessionState = 'connecting' | 'syncing' | 'live' | 'stale' | 'failed';
+
+export interface SessionStatus {
+  state: SessionState;
+  /** Why the session is not live (the last connect/sync error), null when live. */
+  error: AmiError | null;
+  /** Epoch ms of the last status change. */
+  since: number;
+}
+
+export type SessionProblem =
+  | AmiProblem
+  /** A block that should have been a registrar event or list item but could not be read. */
+  | { kind: 'unreadableBlock'; error: string; message: AmiMessage }
+  /** Completing a contact announced by ContactStatus (DBGet) failed. */
+  | { kind: 'contactReadFailed'; contactId: string; error: AmiError };
+
+export interface PbxSessionOptions extends AmiConnectOptions {
+  backoff?: Partial<BackoffOptions>;
+  /** Epoch ms; injectable for tests. */
+  now?: () => number;
+  random?: () => number;
+}
+
+type Listener<T> = (value: T) => void;
+
+/** Characters that would end or split a dialplan function argument. */
+const FUNCTION_ARGUMENT_BREAKERS = /[,()$]/;
+
+export class PbxSession {
+  private connectionNow: AmiConnection | null = null;
+  private current: RegistrarState | null = null;
+  private currentStatus: SessionStatus;
+  private closing = false;
+  private wakeUp: (() => void) | null = null;
+  private readonly changeListeners = new Set<Listener<StateChange[]>>();
+  private readonly statusListeners = new Set<Listener<SessionStatus>>();
+  private readonly problemListeners = new Set<Listener<SessionProblem>>();
+  private readonly backoff: BackoffOptions;
+  private readonly now: () => number;
+  private readonly random: () => number;
+  private readonly running: Promise<void>;
+
+  private constructor(private readonly options: PbxSessionOptions) {
+    this.backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
+    this.now = options.now ?? Date.now;
+    this.random = options.random ?? Math.random;
+    this.currentStatus = { state: 'connecting', error: null, since: this.now() };
+    this.running = this.run();
+  }
+
+  /** Start connecting at once; follow status() / onStatus() or await whenLive(). */
+  static start(options: PbxSessionOptions): PbxSession {
+    return new PbxSession(options);
+  }
+
+  status(): SessionStatus {
+    return this.currentStatus;
+  }
+
+  /** The registrar state; null until the first sync. While stale it is the last known state. */
+  state(): RegistrarState | null {
+    return this.current;
+  }
+
+  /** Batches of state changes: one per live event, one per (re)sync, one per local action. */
+  onChange(listener: Listener<StateChange[]>): () => boolean {
+    return subscribe(this.changeListeners, listener);
+  }
+
+  onStatus(listener: Listener<SessionStatus>): () => boolean {
+    return subscribe(this.statusListeners, listener);
+  }
+
+  onProblem(listener: Listener<SessionProblem>): () => boolean {
+    return subscribe(this.problemListeners, listener);
+  }
+
+  /** Resolves when the session is live; rejects if it fails (authFailed) or times out. */
+  whenLive(timeoutMs: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const check = (s: SessionStatus): boolean => {
+        if (s.state === 'live') resolve();
+        else if (s.state === 'failed') reject(s.error);
+        else return false;
+        return true;
+      };
+      if (check(this.currentStatus)) return;
+      const timer = setTimeout(() => {
+        unsubscribe();
+        reject(new AmiError('timeout', `PBX session not live within ${timeoutMs} ms (${this.currentStatus.state}${this.currentStatus.error ? `: ${this.currentStatus.error.message}` : ''})`));
+      }, timeoutMs);
+      const unsubscribe = this.onStatus((s) => {
+        if (check(s)) {
+          clearTimeout(timer);
+          unsubscribe();
+        }
+      });
+    });
+  }
+
+  /** The live connection, for actions on the PBX (removal). Throws when not live. */
+  liveConnection(): AmiConnection {
+    if (this.currentStatus.state !== 'live' || !this.connectionNow || !this.current) {
+      throw new AmiError('disconnected', `the PBX session is ${this.currentStatus.state}, not live`);
+    }
+    return this.connectionNow;
+  }
+
+  /** Run a local change on the state (removal, undo) and publish its changes. */
+  change(update: (state: RegistrarState) => StateChange[]): StateChange[] {
+    if (!this.current) throw new AmiError('disconnected', 'the PBX session has no state yet');
+    const changes = update(this.current);
+    this.publish(changes);
+    return changes;
+  }
+
+  /** What Asterisk itself returns for ${PJSIP_DIAL_CONTACTS(endpoint)} (Getvar with no Channel). */
+  async dialString(endpoint: string): Promise<string> {
+    if (FUNCTION_ARGUMENT_BREAKERS.test(endpoint)) {
+      throw new AmiError('invalidArgument', `endpoint name ${JSON.stringify(endpoint)} contains , ( ) or $, which would change the dialplan function call`);
+    }
+    const answer = await this.liveConnection().send({ Action: 'Getvar', Variable: `PJSIP_DIAL_CONTACTS(${endpoint})` });
+    const parsed = parseGetvar(answer);
+    if (!parsed.ok) throw new AmiError('protocol', parsed.error);
+    return parsed.value.value;
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    this.wakeUp?.();
+    await this.connectionNow?.close();
+    await this.running;
+  }
+
+  private async run(): Promise<void> {
+    let attempt = 0;
+    while (!this.closing) {
+      const dropped = await this.connectAndSync();
+      if (this.closing || this.currentStatus.state === 'failed') return;
+      if (dropped === 'wasLive') attempt = 0;
+      await this.sleep(backoffDelay(attempt++, this.backoff, this.random()));
+    }
+  }
+
+  /** One connection's life. Resolves when it is over: 'wasLive' if it reached live first. */
+  private async connectAndSync(): Promise<'wasLive' | 'neverLive'> {
+    const notLive: SessionState = this.current ? 'stale' : 'connecting';
+    this.setStatus(notLive, this.currentStatus.error);
+    let connection: AmiConnection;
+    try {
+      connection = await AmiConnection.connect(this.options);
+    } catch (e) {
+      const error = asAmiError(e);
+      this.setStatus(error.code === 'authFailed' ? 'failed' : notLive, error);
+      return 'neverLive';
+    }
+    if (this.closing) {
+      await connection.close();
+      return 'neverLive';
+    }
+    this.connectionNow = connection;
+    const closed = new Promise<AmiError | null>((resolve) => connection.onClose(resolve));
+    connection.onProblem((p) => this.report(p));
+    // Buffer events from login on; they are applied after the snapshot.
+    let buffer: Array<{ message: AmiMessage; at: number }> | null = [];
+    connection.onEvent((message) => {
+      if (buffer) buffer.push({ message, at: this.now() });
+      else this.applyEvent(message, this.now());
+    });
+    this.setStatus(this.current ? 'stale' : 'syncing', null);
+    try {
+      const { snapshot, rejected } = await readSnapshot(connection);
+      for (const r of rejected) this.report({ kind: 'unreadableBlock', error: r.error, message: r.message });
+      const previous = this.current;
+      this.current = RegistrarState.fromSnapshot(snapshot, previous ?? undefined);
+      this.publish(resyncChanges(previous, this.current));
+      const pending = buffer;
+      buffer = null;
+      for (const { message, at } of pending) this.applyEvent(message, at);
+      this.setStatus('live', null);
+    } catch (e) {
+      this.connectionNow = null;
+      if (this.closing) return 'neverLive';
+      if (!connection.closed) connection.close().catch(() => undefined);
+      this.setStatus(notLive, asAmiError(e));
+      return 'neverLive';
+    }
+    const reason = await closed;
+    this.connectionNow = null;
+    if (!this.closing) this.setStatus('stale', reason ?? new AmiError('disconnected', `${connection.where} closed the AMI connection`));
+    return 'wasLive';
+  }
+
+  private applyEvent(message: AmiMessage, at: number): void {
+    const state = this.current;
+    if (!state) return;
+    const parsed = parseRegistrarEvent(message, at);
+    if (!parsed.ok) return this.report({ kind: 'unreadableBlock', error: parsed.error, message });
+    if (!parsed.value) return;
+    const changes = state.apply(parsed.value);
+    this.publish(changes);
+    for (const c of changes) if (c.kind === 'contactUpserted' && c.incomplete) this.completeContact(state, c.contact.id);
+  }
+
+  /** A ContactStatus announced the contact; its UA, via, Call-ID and expiry are in the AstDB. */
+  private completeContact(state: RegistrarState, id: string): void {
+    const connection = this.connectionNow;
+    if (!connection) return;
+    readStoredContact(connection, id).then(
+      (stored) => {
+        // The state was replaced by a resync meanwhile, or the contact is already gone again.
+        if (!stored || state !== this.current || !state.contact(id)) return;
+        this.publish(state.upsertContact(stored.contact));
+      },
+      (error: unknown) => {
+        if (!this.closing) this.report({ kind: 'contactReadFailed', contactId: id, error: asAmiError(error) });
+      },
+    );
+  }
+
+  private publish(changes: StateChange[]): void {
+    if (changes.length === 0) return;
+    for (const listener of this.changeListeners) this.call(listener, changes);
+  }
+
+  private setStatus(state: SessionState, error: AmiError | null): void {
+    if (state === this.currentStatus.state && error === this.currentStatus.error) return;
+    this.currentStatus = { state, error, since: this.now() };
+    for (const listener of this.statusListeners) this.call(listener, this.currentStatus);
+  }
+
+  private report(problem: SessionProblem): void {
+    for (const listener of this.problemListeners) {
+      try {
+        listener(problem);
+      } catch {
+        // Nowhere left to report a throwing problem listener; the session goes on.
+      }
+    }
+  }
+
+  private call<T>(listener: Listener<T>, value: T): void {
+    try {
+      listener(value);
+    } catch (error) {
+      this.report({ kind: 'listenerError', error });
+    }
+  }
+
+  /** Wait before the next attempt; close() cuts it short. */
+  private sleep(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(() => this.wakeUp?.(), ms);
+      this.wakeUp = () => {
+        clearTimeout(timer);
+        this.wakeUp = null;
+        resolve();
+      };
+    });
+  }
+}
+
+/** The batch a (re)sync publishes: contacts that vanished while we were away, then everything now known. */
+function resyncChanges(previous: RegistrarState | null, next: RegistrarState): StateChange[] {
+  const changes: StateChange[] = [];
+  if (previous) {
+    for (const c of previous.snapshot().contacts) {
+      if (!next.contact(c.id)) changes.push({ kind: 'contactRemoved', contactId: c.id, aor: c.aor, endpoint: c.endpoint, reason: 'unregisteredOrExpired' });
+    }
+  }
+  const snapshot = next.snapshot();
+  for (const endpoint of snapshot.endpoints) changes.push({ kind: 'endpointUpdated', endpoint });
+  for (const contact of snapshot.contacts) changes.push({ kind: 'contactUpserted', contact, incomplete: false });
+  return changes;
+}
+
+function asAmiError(e: unknown): AmiError {
+  return e instanceof AmiError ? e : new AmiError('protocol', e instanceof Error ? e.message : String(e), { cause: e });
+}
+
+function subscribe<T>(set: Set<Listener<T>>, listener: Listener<T>): () => boolean {
+  set.add(listener);
+  return () => set.delete(listener);
+}
