@@ -6,43 +6,9 @@
 // A torn last line (crash mid-write) is skipped on read and reported in `damaged`.
 import { mkdir, open, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import type { AuditEntry, AuditRecord, AuditTrail } from '../ami/audit-trail';
 
-export type AuditAction = 'removeContact' | 'restoreContact';
-
-/** Written before acting on the PBX. */
-export interface AuditIntent {
-  id: string;
-  /** Epoch ms. */
-  at: number;
-  action: AuditAction;
-  /** Which PBX (profile id, or host:port). */
-  pbx: string;
-  contactId: string;
-  aor: string;
-  endpoint: string;
-  uri: string;
-  /** The contact's value in the AstDB (registrar/contact/<contactId>), byte for byte. */
-  storedValue: string;
-  /** For a restore: the removal entry it undoes. */
-  restoreOf?: string;
-}
-
-/** Written after acting on the PBX. */
-export interface AuditOutcome {
-  id: string;
-  at: number;
-  outcome: 'done' | 'failed';
-  error?: string;
-}
-
-export type AuditRecord = ({ type: 'intent' } & AuditIntent) | ({ type: 'outcome' } & AuditOutcome);
-
-export interface AuditEntry extends AuditIntent {
-  /** pending: the intent was written but no outcome (interrupted; check the PBX). */
-  outcome: 'pending' | 'done' | 'failed';
-  outcomeAt: number | null;
-  error: string | null;
-}
+export type { AuditAction, AuditEntry, AuditIntent, AuditOutcome, AuditRecord } from '../ami/audit-trail';
 
 export class AuditLogError extends Error {
   override readonly name = 'AuditLogError';
@@ -55,7 +21,7 @@ export class AuditLogError extends Error {
   }
 }
 
-export class AuditLog {
+export class AuditLog implements AuditTrail {
   private readonly byId = new Map<string, AuditEntry>();
   private tail: Promise<void> = Promise.resolve();
 
