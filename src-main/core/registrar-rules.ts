@@ -39,13 +39,13 @@ export function admitRegister(aor: Aor, current: readonly Contact[], req: Regist
   const expirationOf = (b: Binding) => registrationExpiration(aor, b.expires, req.expiresHeader);
 
   // registrar_validate_contacts: classify each binding against the contacts as they are now.
-  let added = 0;
+  let newBindings = 0;
   let updated = 0;
   let deleted = req.bindings === '*' ? current.length : 0;
   for (const b of bindings) {
     const exists = current.some((c) => sipUriEquals(b.uri, c.uri));
     const expiration = expirationOf(b);
-    if (!exists) added += expiration ? 1 : 0;
+    if (!exists) newBindings += expiration ? 1 : 0;
     else if (expiration) updated++;
     else deleted++;
   }
@@ -59,15 +59,15 @@ export function admitRegister(aor: Aor, current: readonly Contact[], req: Regist
 
   // remove_existing counts only what this REGISTER binds; otherwise everything that will remain.
   let contactCount = aor.removeExisting
-    ? Math.max(updated + added - deleted, 0)
-    : contacts.length + added - deleted;
+    ? Math.max(updated + newBindings - deleted, 0)
+    : contacts.length + newBindings - deleted;
 
   // remove_unavailable: drop unreachable contacts first, but only if that alone makes room.
   if (contactCount > aor.maxContacts && aor.removeUnavailable) {
     const unavailable = contacts.filter((c) => c.status === 'Unreachable');
     if (contactCount - unavailable.length <= aor.maxContacts) {
       drop(excessContacts(aor, unavailable, contactCount - aor.maxContacts));
-      contactCount = contacts.length + added - deleted;
+      contactCount = contacts.length + newBindings - deleted;
     }
   }
 
@@ -75,14 +75,12 @@ export function admitRegister(aor: Aor, current: readonly Contact[], req: Regist
 
   // The contacts this REGISTER does not touch: remove_existing may drop them afterwards.
   let untouched: Contact[] | null = aor.removeExisting ? [...current] : null;
-  const result: Pick<Extract<RegisterOutcome, { kind: 'accepted' }>, 'added' | 'refreshed' | 'unregistered'> = {
-    added: [],
-    refreshed: [],
-    unregistered: [],
-  };
+  const added: Contact[] = [];
+  const refreshed: Contact[] = [];
+  const unregistered: Contact[] = [];
 
   if (req.bindings === '*') {
-    result.unregistered.push(...contacts);
+    unregistered.push(...contacts);
     contacts = [];
     untouched = null;
   }
@@ -95,29 +93,29 @@ export function admitRegister(aor: Aor, current: readonly Contact[], req: Regist
     }
     if (!existing && expiration) {
       const contact = newContact(aor, req, b.uri, Math.floor(req.now) + expiration);
-      result.added.push(contact);
+      added.push(contact);
       contacts.push(contact);
     } else if (existing && expiration) {
-      const refreshed: Contact = {
+      const refresh: Contact = {
         ...existing,
         expirationTime: Math.floor(req.now) + expiration,
         qualifyFrequency: aor.qualifyFrequency,
         userAgent: req.userAgent || existing.userAgent,
       };
-      result.refreshed.push(refreshed);
-      contacts.push(refreshed);
+      refreshed.push(refresh);
+      contacts.push(refresh);
     } else if (existing) {
-      result.unregistered.push(existing);
+      unregistered.push(existing);
     }
     // A binding with Expires 0 for an unknown URI is forgiven and ignored.
   }
 
   if (untouched) {
-    const total = untouched.length + updated + added;
+    const total = untouched.length + updated + newBindings;
     if (total > aor.maxContacts) drop(excessContacts(aor, untouched, total - aor.maxContacts));
   }
 
-  return { kind: 'accepted', ...result, dropped, contacts };
+  return { kind: 'accepted', added, refreshed, unregistered, dropped, contacts };
 }
 
 /**
