@@ -27,8 +27,9 @@ export interface DigestCredentials {
   opaque: string | null;
 }
 
-/** Parses an `Authorization: Digest k="v",k=v` header; null when it is not a usable Digest one. */
-export function parseDigestAuthorization(header: string): DigestCredentials | null {
+/** The `k="v",k=v` parameters of a `Digest ...` header (Authorization or WWW-Authenticate);
+ *  null when it is not Digest or a parameter is malformed. */
+export function digestParams(header: string): Map<string, string> | null {
   const m = /^Digest\s+(.*)$/is.exec(header.trim());
   if (!m) return null;
   const params = new Map<string, string>();
@@ -42,6 +43,13 @@ export function parseDigestAuthorization(header: string): DigestCredentials | nu
     }
     params.set(part.slice(0, eq).trim().toLowerCase(), value);
   }
+  return params;
+}
+
+/** Parses an `Authorization: Digest k="v",k=v` header; null when it is not a usable Digest one. */
+export function parseDigestAuthorization(header: string): DigestCredentials | null {
+  const params = digestParams(header);
+  if (!params) return null;
   const required = ['username', 'realm', 'nonce', 'uri', 'response'] as const;
   if (required.some((k) => !params.has(k))) return null;
   return {

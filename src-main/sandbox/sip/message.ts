@@ -160,3 +160,8 @@ export function uriUser(uri: string): string {
     return user; // a stray % is not an escape: keep it as written
   }
 }
+
+/** An address as a URI host: IPv6 in brackets. */
+export function uriHost(address: string): string {
+  return address.includes(':') ? `[${address}]` : address;
+}

@@ -3,7 +3,7 @@
 // none within qualify_timeout means Unreachable. Retransmitted on UDP per RFC 3261 timer E
 // (500 ms, doubling), like pjsip's non-INVITE client transactions.
 import { randomUUID } from 'node:crypto';
-import { headerValue, uriUser, type SipResponse } from './message';
+import { headerValue, uriHost, uriUser, type SipResponse } from './message';
 import { EMPTY_BODY_LENGTH } from './response';
 import type { SipUdpSocket, UdpAddress } from './udp';
 
@@ -28,7 +28,7 @@ export class OptionsPinger {
   ping(uri: string, to: UdpAddress, timeoutMs: number): Promise<number | null> {
     const callId = randomUUID();
     const local = this.socket.address;
-    const host = local.address.includes(':') ? `[${local.address}]` : local.address;
+    const host = uriHost(local.address);
     const user = uriUser(uri);
     const request = {
       kind: 'request' as const,
