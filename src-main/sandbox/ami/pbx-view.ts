@@ -3,15 +3,9 @@
 // the protocol layer is tested with any object of this shape.
 import type { Aor, Contact, Endpoint } from '../../core/types';
 import type { SandboxConfig } from '../config/types';
+import type { AmiEventOut } from '../events';
 
-/** The AMI event the PBX emits (contract: pbx.ts AmiEventOut). */
-export interface AmiEventOut {
-  event: string;
-  /** The category's classes as Asterisk prints them, minus the trailing `all`, e.g. ['system']. */
-  privilege: string[];
-  /** Everything after Event and Privilege, in Asterisk's order. */
-  fields: Array<[string, string]>;
-}
+export type { AmiEventOut } from '../events';
 
 /** The AstDB (contract: astdb.ts). Keys given to get/put/del are family-relative. */
 export interface AstDbView {

@@ -2,6 +2,7 @@
 // formatted by main/security_events.c), field order as recorded from Asterisk 22.10.1
 // (tests/fixtures/h_login_failures_unknown_action.txt). Optional fields come after the
 // required ones, which is why RequestBadFormat ends with AccountID.
+import { eventTv } from '../events';
 import type { AmiEventOut } from './pbx-view';
 
 export interface AmiPeer {
@@ -21,11 +22,6 @@ export type AmiSecurityKind =
   | { event: 'RequestNotAllowed'; accountId: string; action: string }
   | { event: 'RequestBadFormat'; accountId: string; action: string };
 
-/** `2026-11-26T06:06:42.636+0000`. */
-export function securityTime(ms: number): string {
-  return new Date(ms).toISOString().replace('Z', '+0000');
-}
-
 function address(a: { address: string; port: number }): string {
   return `${a.address.includes(':') ? 'IPV6' : 'IPV4'}/TCP/${a.address}/${a.port}`;
 }
@@ -39,10 +35,10 @@ export function amiSecurityEvent(kind: AmiSecurityKind, peer: AmiPeer, nowMs: nu
     ['LocalAddress', address(peer.local)],
     ['RemoteAddress', address(peer.remote)],
   ];
-  const sessionTv: [string, string] = ['SessionTV', securityTime(peer.sessionStart ?? 0)];
+  const sessionTv: [string, string] = ['SessionTV', eventTv(peer.sessionStart ?? 0)];
   const account: [string, string] = ['AccountID', kind.accountId];
   const head: Array<[string, string]> = [
-    ['EventTV', securityTime(nowMs)],
+    ['EventTV', eventTv(nowMs)],
     ['Severity', severity],
     ['Service', 'AMI'],
     ['EventVersion', version],
