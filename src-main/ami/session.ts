@@ -48,6 +48,8 @@ export class PbxSession {
   private currentStatus: SessionStatus;
   private closing = false;
   private wakeUp: (() => void) | null = null;
+  /** Contact ids whose DBGet is in flight -> whether another event asked for a fresh read meanwhile. */
+  private readonly reading = new Map<string, boolean>();
   private readonly changeListeners = new Set<Listener<StateChange[]>>();
   private readonly statusListeners = new Set<Listener<SessionStatus>>();
   private readonly problemListeners = new Set<Listener<SessionProblem>>();
@@ -218,20 +220,33 @@ export class PbxSession {
     for (const c of changes) if (c.kind === 'contactUpserted' && c.incomplete) this.completeContact(state, c.contact.id);
   }
 
-  /** A ContactStatus announced the contact; its UA, via, Call-ID and expiry are in the AstDB. */
+  /** A ContactStatus announced the contact; its UA, via, Call-ID and expiry are in the AstDB.
+   *  One DBGet per contact at a time; an event during it asks for one more read afterwards
+   *  (the AstDB may have changed after the first read was sent). */
   private completeContact(state: RegistrarState, id: string): void {
     const connection = this.connectionNow;
     if (!connection) return;
-    readStoredContact(connection, id).then(
-      (stored) => {
-        // The state was replaced by a resync meanwhile, or the contact is already gone again.
-        if (!stored || state !== this.current || !state.contact(id)) return;
-        this.publish(state.upsertContact(stored.contact));
-      },
-      (error: unknown) => {
-        if (!this.closing) this.report({ kind: 'contactReadFailed', contactId: id, error: asAmiError(error) });
-      },
-    );
+    if (this.reading.has(id)) {
+      this.reading.set(id, true);
+      return;
+    }
+    this.reading.set(id, false);
+    readStoredContact(connection, id)
+      .then(
+        (stored) => {
+          // The state was replaced by a resync meanwhile, or the contact is already gone again.
+          if (!stored || state !== this.current || !state.contact(id)) return;
+          this.publish(state.upsertContact(stored.contact));
+        },
+        (error: unknown) => {
+          if (!this.closing) this.report({ kind: 'contactReadFailed', contactId: id, error: asAmiError(error) });
+        },
+      )
+      .finally(() => {
+        const again = this.reading.get(id);
+        this.reading.delete(id);
+        if (again && state === this.current) this.completeContact(state, id);
+      });
   }
 
   private publish(changes: StateChange[]): void {

@@ -109,6 +109,34 @@ describe('PbxSession full sync against replayed sessions', () => {
     expect(session.state()!.contact('phone1;@4b204cef0eb06b9dca5d88aa373dd704')!.status).toBe('NonQualified');
   });
 
+  it('reads an announced contact once per burst of events, plus once more after it', async () => {
+    const db = scriptedAstDb(recordedContactValues(A, 'S1'));
+    let delayed = 0;
+    const server = await serve({
+      script: a,
+      handlers: {
+        ...db.handlers,
+        // Slow AstDB reads, so that the burst below arrives while the first read is in flight.
+        DBGet: (req, conn) => {
+          delayed++;
+          setTimeout(() => db.handlers.DBGet!(req, conn), 50);
+        },
+      },
+    });
+    const session = start(server);
+    await session.whenLive(3_000);
+    await session.dialString('phone1'); // answered after the login-time reads were sent
+    await new Promise((r) => setTimeout(r, 120));
+    const before = delayed;
+    const registered =
+      'Event: ContactStatus\r\nPrivilege: system,all\r\nURI: sip:phone1@127.0.0.1:5071;rinstance=889ca9d147fd1b35\r\nContactStatus: NonQualified\r\nAOR: phone1\r\nEndpointName: phone1\r\nRoundtripUsec: 0\r\n\r\n';
+    server.push(registered.repeat(3));
+    for (let waited = 0; delayed - before < 2 && waited < 2_000; waited += 20) await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 200)); // room for a third read, which must not come
+    expect(delayed - before).toBe(2);
+    expect(session.state()!.contact('phone1;@0ca336795b4b748e1af6a94a41d43e4d')).toMatchObject({ status: 'NonQualified', viaPort: 5071 });
+  });
+
   it('transcript b: a FailedACL becomes a refusal of phone1 from 127.0.0.1:5073 at limit 2', async () => {
     const B = readTranscript('b_phone1_third_contact_max_contacts.txt');
     const b = scriptFromTranscript(B, 'S1');
