@@ -39,9 +39,22 @@ export interface PhoneResult {
   callId: string;
 }
 
-/** True when the sipp binary is on PATH. */
+/** True when `cmd` (sipp, baresip) is on PATH. */
+export function hasCommand(cmd: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
+}
+
+/** True when sipp is on PATH. */
 export function hasSipp(): boolean {
-  return spawnSync('sh', ['-c', 'command -v sipp'], { stdio: 'ignore' }).status === 0;
+  return hasCommand('sipp');
+}
+
+/** Tests needing `cmd` skip with a message when it is missing, except under CI where they must
+ *  run (and fail). Returns true when they should be skipped. */
+export function skipWithout(cmd: string, debianPackage: string): boolean {
+  if (hasCommand(cmd) || process.env.CI === 'true') return false;
+  console.warn(`${cmd} is not installed (Debian package ${debianPackage}): skipping the tests that need it`);
+  return true;
 }
 
 export function registerPhone(opts: PhoneOptions & { expires: number }): Promise<PhoneResult> {
