@@ -23,28 +23,35 @@ export function diagnoseAor(
   };
 }
 
+/** One mark per contact, with the strongest evidence: expired, then unreachable, then superseded. */
 function staleMarks(aor: Aor, contacts: readonly Contact[], ghosts: readonly Ghost[], now: number): StaleMark[] {
-  return [
-    ...supersededContacts(contacts),
-    ...contacts.filter((c) => c.status === 'Unreachable').map((c): StaleMark => ({ contactId: c.id, reason: 'unreachable' })),
-    ...ghosts.filter((g) => g.aor === aor.name).map((g): StaleMark => ({ contactId: g.contactId, reason: 'ghost' })),
+  const marks = [
     ...expiredContacts(contacts, now).map((c): StaleMark => ({ contactId: c.id, reason: 'expired' })),
+    ...contacts.filter((c) => c.status === 'Unreachable').map((c): StaleMark => ({ contactId: c.id, reason: 'unreachable' })),
+    ...supersededContacts(contacts),
+    ...ghosts.filter((g) => g.aor === aor.name).map((g): StaleMark => ({ contactId: g.contactId, reason: 'ghost' })),
   ];
+  const marked = new Set<string>();
+  return marks.filter((m) => !marked.has(m.contactId) && marked.add(m.contactId));
 }
 
 /**
- * A phone that rebooted without unregistering comes back with a new Call-ID and usually a new
- * Contact URI (new rinstance), so Asterisk keeps both bindings. What still ties them to one
- * device is the Via the phone itself wrote (its own address and SIP port: ViaAddr/ViaPort) and
- * its User-Agent. Two live phones can share an address (behind one NAT, or the lab's two phones
- * on 127.0.0.1) but never address and port at once, so the port must match too: flagging a live
- * phone would invite the admin to remove it. Of a group, all but the newest are superseded;
- * newest = latest expiration time (the last REGISTER), ties broken by Call-ID order so the
- * answer is stable.
+ * A phone that rebooted without unregistering comes back with a new Call-ID, usually a new
+ * Contact URI (new rinstance) and often a new source port (the FAP003 case: a new NAT or
+ * socket port after the reboot), so Asterisk keeps both bindings. What still ties them to one
+ * device is the address in the Via the phone wrote (ViaAddr) and its User-Agent: DESIGN's rule,
+ * "an older contact from the same source address and user agent as a newer one". The port is
+ * deliberately not part of it, or the common case would never be flagged. The price: two live
+ * phones of the same model and firmware behind one address on one AOR look like one device;
+ * the mark is a candidate, and removal re-reads first, is audited and can be undone (a live
+ * phone would also come back at its next re-REGISTER). A contact that answers qualify
+ * (Reachable) is alive whatever it shares, so it is never marked. Of a group, all but the newest are
+ * superseded; newest = latest expiration time (the last REGISTER), ties broken by Call-ID
+ * order so the answer is stable.
  */
 function supersededContacts(contacts: readonly Contact[]): StaleMark[] {
   const newestByDevice = new Map<string, Contact>();
-  const deviceOf = (c: Contact) => JSON.stringify([c.viaAddr, c.viaPort, c.userAgent]);
+  const deviceOf = (c: Contact) => JSON.stringify([c.viaAddr, c.userAgent]);
   for (const c of contacts) {
     if (!c.viaAddr || !c.userAgent) continue; // an incomplete contact tells nothing yet
     const best = newestByDevice.get(deviceOf(c));
@@ -52,7 +59,7 @@ function supersededContacts(contacts: readonly Contact[]): StaleMark[] {
   }
   return contacts.flatMap((c): StaleMark[] => {
     const newest = newestByDevice.get(deviceOf(c));
-    return newest && newest !== c ? [{ contactId: c.id, reason: 'supersededBySameDevice', supersededBy: newest.id }] : [];
+    return newest && newest !== c && c.status !== 'Reachable' ? [{ contactId: c.id, reason: 'supersededBySameDevice', supersededBy: newest.id }] : [];
   });
 }
 

@@ -7,9 +7,16 @@ const [phone1Pair] = recordedContactLists('a_phone1_two_contacts_queries.txt');
 const NOW = Date.parse('2026-11-26T06:01:00Z');
 
 describe('an AOR at its limit', () => {
-  it('flags phone1 at 2/2 without remove_existing, with no stale contact among two live phones on one address (recording a)', () => {
+  it('flags phone1 at 2/2 without remove_existing, the older of two same-address same-UA bindings as the stale candidate (recording a)', () => {
     const d = diagnoseAor(recordedAor('phone1'), phone1Pair!, [], NOW, ['phone1']);
-    expect(d).toMatchObject({ aor: 'phone1', contacts: 2, maxContacts: 2, atLimit: true, stale: [] });
+    // Same ExpirationTime (one second): the later Call-ID (abd35..., port 5072) counts as newer.
+    expect(d).toMatchObject({
+      aor: 'phone1',
+      contacts: 2,
+      maxContacts: 2,
+      atLimit: true,
+      stale: [{ contactId: 'phone1;@0ca336795b4b748e1af6a94a41d43e4d', reason: 'supersededBySameDevice', supersededBy: 'phone1;@4b204cef0eb06b9dca5d88aa373dd704' }],
+    });
     expect(d.advice).toEqual({
       aor: 'phone1',
       pjsipConf: '[phone1]\ntype=aor\nmax_contacts=2\nremove_existing=yes',
@@ -41,12 +48,28 @@ describe('stale contacts', () => {
     callId,
   });
 
-  it('marks the older binding of a phone that re-registered from the same address, port and user agent', () => {
+  it('marks the older bindings of a phone that rebooted and re-registered from a new port', () => {
     const stuck = bound(5071, 'old', 1795676000, 'b@x');
-    const fresh = bound(5071, 'new', 1795676400, 'a@x');
-    const other = bound(5072, 'other', 1795675000, 'c@x');
-    const d = diagnoseAor(recordedAor('phone1'), [stuck, fresh, other], [], NOW);
-    expect(d.stale).toEqual([{ contactId: stuck.id, reason: 'supersededBySameDevice', supersededBy: fresh.id }]);
+    const older = bound(5072, 'older', 1795675000, 'c@x');
+    const fresh = bound(5073, 'new', 1795676400, 'a@x');
+    const d = diagnoseAor(recordedAor('phone1'), [stuck, fresh, older], [], NOW);
+    expect(d.stale).toEqual([
+      { contactId: stuck.id, reason: 'supersededBySameDevice', supersededBy: fresh.id },
+      { contactId: older.id, reason: 'supersededBySameDevice', supersededBy: fresh.id },
+    ]);
+  });
+
+  it('does not tie together phones with another user agent or another address', () => {
+    const deskPhone = bound(5071, 'desk', 1795676000, 'b@x');
+    const softphone = { ...bound(5072, 'soft', 1795676400, 'a@x'), userAgent: 'Zoiper rv2.10' };
+    const remote = { ...bound(5073, 'remote', 1795676500, 'c@x'), viaAddr: '198.51.100.7' };
+    expect(diagnoseAor(recordedAor('phone1'), [deskPhone, softphone, remote], [], NOW).stale).toEqual([]);
+  });
+
+  it('never marks a contact that answers qualify as superseded', () => {
+    const answering = { ...bound(5071, 'old', 1795676000, 'b@x'), status: 'Reachable' as const };
+    const fresh = bound(5073, 'new', 1795676400, 'a@x');
+    expect(diagnoseAor(recordedAor('phone1'), [answering, fresh], [], NOW).stale).toEqual([]);
   });
 
   it('breaks an expiration-time tie by Call-ID order, and ignores contacts without details yet', () => {

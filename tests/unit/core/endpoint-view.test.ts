@@ -24,7 +24,7 @@ describe('endpoint rows', () => {
       worstStatus: 'NonQualified',
       newestUserAgent: 'Grandstream GXP2170 1.0.11.3',
       atLimit: true,
-      staleContacts: 0,
+      staleContacts: 1,
       refusals: 3,
     });
   });
