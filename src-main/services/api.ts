@@ -40,6 +40,8 @@ export interface PbxSummary {
   warnings: number;
   /** False when the AMI user cannot read `security` events: refusals (FailedACL) would never arrive. */
   readsSecurityEvents: boolean | null;
+  /** The Sandbox PBX only: where phones register (SIP over UDP). */
+  sipAddress?: { address: string; port: number };
 }
 
 /** A PBX profile as the admin enters it. The secret travels separately and never comes back. */

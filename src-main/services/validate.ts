@@ -1,8 +1,15 @@
+import { checkHeaderText } from '../ami/writer';
+import { AmiHeaderInjectionError } from '../ami/errors';
 import { ServiceFailure } from './api';
 
-/** Values that will be placed in an AMI header: a CR, LF or NUL would inject headers. Refused, never escaped. */
+/** A value that will be placed in an AMI header: the writer's CR/LF/NUL check, as a ServiceFailure. */
 export function checkAmiHeaderValue(field: string, value: string): void {
-  if (/[\r\n\0]/.test(value)) {
-    throw new ServiceFailure('invalidArgument', `${field} contains a line break or NUL, which AMI cannot carry`);
+  try {
+    checkHeaderText(field, value);
+  } catch (err) {
+    if (err instanceof AmiHeaderInjectionError) {
+      throw new ServiceFailure('invalidArgument', `${field} contains a line break or NUL, which AMI cannot carry`);
+    }
+    throw err;
   }
 }

@@ -1,0 +1,82 @@
+#!/usr/bin/env node
+// regdesk: the registrar core and AMI bridge from a terminal, for admins on SSH.
+// Exit codes: 0 ok, 1 operation refused (contact gone or changed, unknown endpoint...),
+// 2 connection or authentication error. Errors are one line on stderr.
+import { parseArgs } from 'node:util';
+import { AmiError } from '../ami/errors';
+import { checkHeaderText } from '../ami/writer';
+import { ServiceFailure } from '../services/api';
+import { runCommand, USAGE, type CliOptions } from './commands';
+
+const EXIT_OK = 0;
+const EXIT_REFUSED = 1;
+const EXIT_CONNECTION = 2;
+
+const CONNECTION_CODES = new Set(['authFailed', 'unreachable', 'refused', 'timeout', 'protocol', 'disconnected']);
+
+function parse(argv: string[]): CliOptions {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      host: { type: 'string' },
+      port: { type: 'string' },
+      user: { type: 'string' },
+      secret: { type: 'string' },
+      sandbox: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      'audit-log': { type: 'string' },
+      timeout: { type: 'string' },
+      for: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const env = process.env;
+  const port = Number(values.port ?? env.REGDESK_AMI_PORT ?? 5038);
+  const timeoutMs = Number(values.timeout ?? 10_000);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UsageError(`invalid --port ${values.port}`);
+  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new UsageError(`invalid --timeout ${values.timeout}`);
+  // Everything typed here may end up in an AMI header: refuse CR, LF and NUL up front.
+  for (const [field, value] of Object.entries({ ...values, ...positionals })) {
+    if (typeof value === 'string') checkHeaderText(/^\d+$/.test(field) ? 'argument' : `--${field}`, value);
+  }
+  const forSeconds = values.for === undefined ? null : Number(values.for);
+  if (forSeconds !== null && !(forSeconds > 0)) throw new UsageError(`invalid --for ${values.for}`);
+  return {
+    command: values.help ? 'help' : (positionals[0] ?? 'help'),
+    args: positionals.slice(1),
+    host: values.host ?? env.REGDESK_AMI_HOST ?? '127.0.0.1',
+    port,
+    user: values.user ?? env.REGDESK_AMI_USER ?? '',
+    // The environment is preferred: a --secret flag lands in shell history and `ps`.
+    secret: values.secret ?? env.REGDESK_AMI_SECRET ?? '',
+    sandbox: values.sandbox ?? false,
+    json: values.json ?? false,
+    auditLog: values['audit-log'] ?? null,
+    timeoutMs,
+    forSeconds,
+  };
+}
+
+class UsageError extends Error {}
+
+async function main(): Promise<number> {
+  let options: CliOptions;
+  try {
+    options = parse(process.argv.slice(2));
+  } catch (err) {
+    process.stderr.write(`regdesk: ${(err as Error).message}\n${USAGE}`);
+    return EXIT_REFUSED;
+  }
+  try {
+    return (await runCommand(options, process.stdout)) ? EXIT_OK : EXIT_REFUSED;
+  } catch (err) {
+    const code = err instanceof AmiError || err instanceof ServiceFailure ? err.code : 'internal';
+    process.stderr.write(`regdesk: ${(err as Error).message}\n`);
+    if (err instanceof UsageError) return EXIT_REFUSED;
+    return CONNECTION_CODES.has(code) ? EXIT_CONNECTION : EXIT_REFUSED;
+  }
+}
+
+// Exit explicitly: a finished command must never linger on a forgotten handle.
+process.exit(await main());

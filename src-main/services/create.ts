@@ -1,0 +1,264 @@
+// The main-process services every front end shares: the PBXs (the built-in Sandbox PBX plus
+// the admin's Asterisk profiles) with their live sessions, removal and undo through the audit
+// log, refusal alerts, settings. Plain Node: the Electron shell, browser mode and the CLI
+// all call this.
+import { join } from 'node:path';
+import { RefusalAlertPolicy } from '../core/alert-policy';
+import { dialContacts } from '../core/dial-string';
+import { AmiError } from '../ami/errors';
+import { RemovalError, removeContact, restoreContact, type RemovalErrorCode } from '../ami/removal';
+import { PbxSession } from '../ami/session';
+import {
+  ServiceFailure,
+  type PbxId,
+  type PbxProfileInput,
+  type PbxSummary,
+  type RegDeskServices,
+  type SecretStore,
+  type ServiceError,
+  type ServiceEvents,
+} from './api';
+import { AuditLog } from './audit-log';
+import { PbxLink, serviceCode } from './pbx-link';
+import { ProfileStore, type StoredProfile } from './profiles';
+import { startSandboxHost, type SandboxHost, type SandboxHostOptions } from './sandbox-host';
+import { SettingsStore } from './settings';
+
+export const SANDBOX_PBX_ID = 'sandbox';
+
+export interface ServicesOptions {
+  /** The user data folder: profiles, settings, the audit log, the sandbox's AstDB. */
+  dataDir: string;
+  secrets: SecretStore;
+  /** The built-in Sandbox PBX; false to run without it (CLI against a real Asterisk). */
+  sandbox?: SandboxHostOptions | false;
+  /** Epoch ms; injectable for tests. */
+  now?: () => number;
+}
+
+interface PbxEntry {
+  id: PbxId;
+  name: string;
+  kind: PbxSummary['kind'];
+  host: string;
+  port: number;
+  username: string;
+  tls: boolean;
+  link: PbxLink | null;
+}
+
+type Listeners = { [K in keyof ServiceEvents]: Set<(payload: ServiceEvents[K]) => void> };
+
+export async function createServices(opts: ServicesOptions): Promise<RegDeskServices> {
+  const now = opts.now ?? Date.now;
+  const profiles = new ProfileStore(opts.dataDir, opts.secrets);
+  const settings = new SettingsStore(opts.dataDir);
+  const audit = await AuditLog.open(join(opts.dataDir, 'audit.jsonl'));
+  const alerts = new RefusalAlertPolicy();
+  const entries = new Map<PbxId, PbxEntry>();
+  const listeners: Listeners = { pbxChanged: new Set(), pbxRemoved: new Set(), endpointRows: new Set(), endpointChanged: new Set(), refusalAlert: new Set() };
+  let sandbox: SandboxHost | null = null;
+
+  function emit<K extends keyof ServiceEvents>(event: K, payload: ServiceEvents[K]): void {
+    for (const l of listeners[event]) {
+      try {
+        l(payload);
+      } catch {
+        // One front end's failing listener must not stop the others or the session.
+      }
+    }
+  }
+
+  function summary(e: PbxEntry): PbxSummary {
+    return {
+      id: e.id,
+      name: e.name,
+      kind: e.kind,
+      host: e.host,
+      port: e.port,
+      username: e.username,
+      tls: e.tls,
+      state: e.link ? e.link.connectionState() : 'disconnected',
+      error: e.link ? e.link.error() : null,
+      warnings: e.link ? e.link.warnings() : 0,
+      readsSecurityEvents: null,
+      ...(e.kind === 'sandbox' && sandbox ? { sipAddress: sandbox.pbx.sipAddress } : {}),
+    };
+  }
+
+  function entry(id: PbxId): PbxEntry {
+    const e = entries.get(id);
+    if (!e) throw new ServiceFailure('notFound', `no PBX ${id}`);
+    return e;
+  }
+
+  function liveLink(id: PbxId): PbxLink {
+    const link = entry(id).link;
+    if (!link) throw new ServiceFailure('unreachable', 'this PBX is not connected');
+    return link;
+  }
+
+  function connect(e: PbxEntry, login: { host: string; port: number; username: string; secret: string }): void {
+    const session = PbxSession.start(login);
+    e.link = new PbxLink(session, alerts, e.id, {
+      rows: (diff) => emit('endpointRows', { pbxId: e.id, ...diff }),
+      endpointChanged: (endpoint) => emit('endpointChanged', { pbxId: e.id, endpoint }),
+      status: () => emit('pbxChanged', summary(e)),
+      refusalAlert: (alert) => emit('refusalAlert', { ...alert, pbxId: e.id, pbxName: e.name }),
+    }, now);
+    emit('pbxChanged', summary(e));
+  }
+
+  async function disconnect(e: PbxEntry): Promise<void> {
+    const link = e.link;
+    e.link = null;
+    await link?.close();
+    emit('pbxChanged', summary(e));
+  }
+
+  function profileEntry(p: StoredProfile): PbxEntry {
+    return { id: p.id, name: p.name, kind: 'asterisk', host: p.host, port: p.port, username: p.username, tls: p.tls, link: null };
+  }
+
+  function connectProfile(e: PbxEntry): void {
+    const secret = profiles.secret(e.id);
+    if (secret === null) throw new ServiceFailure('noKeystore', 'the AMI secret of this PBX was not kept (no OS keystore); enter it again');
+    if (e.tls) throw new ServiceFailure('invalidArgument', 'AMI over TLS is not supported yet; use an SSH tunnel to the plain AMI port');
+    connect(e, { host: e.host, port: e.port, username: e.username, secret });
+  }
+
+  if (opts.sandbox !== false) {
+    sandbox = await startSandboxHost({ astdbFile: join(opts.dataDir, 'sandbox-astdb.json'), ...opts.sandbox });
+    const e: PbxEntry = { id: SANDBOX_PBX_ID, name: 'Sandbox PBX', kind: 'sandbox', host: sandbox.login.host, port: sandbox.login.port, username: sandbox.login.username, tls: false, link: null };
+    entries.set(e.id, e);
+    connect(e, sandbox.login);
+  }
+  for (const p of profiles.list()) {
+    const e = profileEntry(p);
+    entries.set(e.id, e);
+    // A profile whose secret was not kept stays disconnected until the admin enters it again.
+    if (profiles.secret(p.id) !== null) connectProfile(e);
+  }
+
+  return {
+    async listPbxs() {
+      return [...entries.values()].map(summary);
+    },
+
+    async addPbx(profile: PbxProfileInput, secret: string) {
+      const e = profileEntry(profiles.add(profile, secret));
+      entries.set(e.id, e);
+      connectProfile(e);
+      return summary(e);
+    },
+
+    async updatePbx(pbxId, profile, secret) {
+      const e = entry(pbxId);
+      if (e.kind === 'sandbox') throw new ServiceFailure('invalidArgument', 'the Sandbox PBX cannot be edited');
+      await disconnect(e);
+      const next = profileEntry(profiles.update(pbxId, profile, secret));
+      entries.set(pbxId, next);
+      connectProfile(next);
+      return summary(next);
+    },
+
+    async removePbx(pbxId) {
+      const e = entry(pbxId);
+      if (e.kind === 'sandbox') throw new ServiceFailure('invalidArgument', 'the Sandbox PBX cannot be removed');
+      await disconnect(e);
+      profiles.remove(pbxId);
+      entries.delete(pbxId);
+      emit('pbxRemoved', { pbxId });
+    },
+
+    async connectPbx(pbxId) {
+      const e = entry(pbxId);
+      if (e.link) return;
+      if (e.kind === 'sandbox' && sandbox) connect(e, sandbox.login);
+      else connectProfile(e);
+    },
+
+    async disconnectPbx(pbxId) {
+      await disconnect(entry(pbxId));
+    },
+
+    async listEndpoints(pbxId) {
+      return entry(pbxId).link?.listRows() ?? [];
+    },
+
+    async getEndpoint(pbxId, endpoint) {
+      return liveLink(pbxId).detail(endpoint);
+    },
+
+    async removeContact(pbxId, contactId, expectedUri) {
+      const link = liveLink(pbxId);
+      const removed = await asServiceCall(() => removeContact(link.session, contactId, expectedUri, audit, { pbx: pbxId, now }));
+      const entry = audit.entry(removed.auditId);
+      if (entry) {
+        link.record(entry.endpoint, { at: now(), kind: 'removedByAdmin', contactUri: entry.uri });
+        // The slot is free again: the next refusal of this endpoint is news.
+        link.resetAlerts(entry.endpoint);
+      }
+      return { auditId: removed.auditId, contactId };
+    },
+
+    async restoreContact(pbxId, auditId) {
+      const link = liveLink(pbxId);
+      const restored = await asServiceCall(() => restoreContact(link.session, auditId, audit, { pbx: pbxId, now }));
+      const entry = audit.entry(restored.auditId);
+      if (entry) link.record(entry.endpoint, { at: now(), kind: 'restoredByAdmin', contactUri: entry.uri });
+    },
+
+    async dialStrings(pbxId, endpoint) {
+      const link = liveLink(pbxId);
+      const computed = dialContacts(link.requireState(), endpoint);
+      let asterisk: string | null = null;
+      try {
+        asterisk = await link.session.dialString(endpoint);
+      } catch (err) {
+        // Shown as "could not ask Asterisk"; the computed value still stands.
+        if (!(err instanceof AmiError)) throw err;
+      }
+      return { computed, asterisk };
+    },
+
+    async getSettings() {
+      return settings.get();
+    },
+
+    async setSettings(next) {
+      return settings.set(next);
+    },
+
+    on(event, listener) {
+      const set = listeners[event] as Set<typeof listener>;
+      set.add(listener);
+      return () => set.delete(listener);
+    },
+
+    async close() {
+      await Promise.allSettled([...entries.values()].map((e) => e.link?.close()));
+      await sandbox?.close();
+    },
+  };
+}
+
+const REMOVAL_CODES: Record<RemovalErrorCode, ServiceError['code']> = {
+  gone: 'contactGone',
+  changed: 'contactChanged',
+  exists: 'contactChanged',
+  notApplied: 'protocol',
+  notFound: 'notFound',
+};
+
+/** Run a bridge operation, turning its AmiError into the ServiceFailure the front ends understand. */
+async function asServiceCall<T>(op: () => Promise<T>): Promise<T> {
+  try {
+    return await op();
+  } catch (err) {
+    if (err instanceof ServiceFailure) throw err;
+    if (err instanceof AmiError) throw new ServiceFailure(serviceCode(err.code), err.message);
+    if (err instanceof RemovalError) throw new ServiceFailure(REMOVAL_CODES[err.code], err.message);
+    throw new ServiceFailure('internal', (err as Error).message);
+  }
+}

@@ -1,0 +1,237 @@
+// One PBX as the front ends see it: its AMI session, the endpoint rows derived from the
+// registrar state (pushed as diffs), each endpoint's recent history and refusal count, and
+// the refusal alerts that pass the rate limit.
+import { RefusalAlertPolicy } from '../core/alert-policy';
+import { diagnoseAor } from '../core/diagnosis';
+import { endpointDetail, endpointRow } from '../core/endpoint-view';
+import type { RegistrarState, StateChange } from '../core/registrar-state';
+import type { EndpointDetail, EndpointHistoryEntry, EndpointRow, Refusal } from '../core/types';
+import type { PbxSession, SessionStatus } from '../ami/session';
+import type { AmiError } from '../ami/errors';
+import { ServiceFailure, type ConnectionState, type EndpointRowsDiff, type RefusalAlert, type ServiceError } from './api';
+
+/** How many history entries each endpoint keeps. */
+const HISTORY_PER_ENDPOINT = 50;
+
+export interface PbxLinkEvents {
+  rows(diff: Omit<EndpointRowsDiff, 'pbxId'>): void;
+  endpointChanged(endpoint: string): void;
+  status(): void;
+  refusalAlert(alert: Omit<RefusalAlert, 'pbxId' | 'pbxName'>): void;
+  /** Every history entry as it is recorded (the CLI's `watch` prints them). */
+  history?(endpoint: string, entry: EndpointHistoryEntry): void;
+}
+
+export class PbxLink {
+  private readonly rows = new Map<string, EndpointRow>();
+  private readonly rowKeys = new Map<string, string>();
+  private readonly history = new Map<string, EndpointHistoryEntry[]>();
+  private readonly refusals = new Map<string, number>();
+  /** Last known qualify status per contact id, to record reachable/unreachable transitions. */
+  private readonly lastStatus = new Map<string, string>();
+  private readonly unsubscribe: Array<() => unknown>;
+
+  constructor(
+    readonly session: PbxSession,
+    private readonly alerts: RefusalAlertPolicy,
+    private readonly alertKeyPrefix: string,
+    private readonly events: PbxLinkEvents,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.unsubscribe = [
+      session.onChange((changes) => this.onChanges(changes)),
+      session.onStatus(() => this.events.status()),
+    ];
+  }
+
+  connectionState(): ConnectionState {
+    return this.session.status().state;
+  }
+
+  error(): ServiceError | null {
+    return toServiceError(this.session.status());
+  }
+
+  /** Endpoints that need the admin: at their limit, with stale contacts, or refused. */
+  warnings(): number {
+    let n = 0;
+    for (const r of this.rows.values()) if (r.atLimit || r.staleContacts > 0 || r.refusals > 0) n++;
+    return n;
+  }
+
+  listRows(): EndpointRow[] {
+    return [...this.rows.values()];
+  }
+
+  detail(endpoint: string): EndpointDetail {
+    const state = this.requireState();
+    if (!state.endpoint(endpoint)) throw new ServiceFailure('notFound', `no endpoint ${endpoint}`);
+    return endpointDetail(state, endpoint, this.history.get(endpoint) ?? [], this.refusals.get(endpoint) ?? 0, this.now());
+  }
+
+  /** Record something the admin did (removal, undo) in the endpoint's history. */
+  record(endpoint: string, entry: EndpointHistoryEntry): void {
+    this.pushHistory(endpoint, entry);
+    this.events.endpointChanged(endpoint);
+  }
+
+  /** The endpoint was fixed by the admin: its next refusal is news again. */
+  resetAlerts(endpoint: string): void {
+    this.alerts.reset(this.alertKey(endpoint));
+  }
+
+  requireState(): RegistrarState {
+    const state = this.session.state();
+    if (!state) throw new ServiceFailure('notFound', 'this PBX has not been read yet');
+    return state;
+  }
+
+  async close(): Promise<void> {
+    for (const u of this.unsubscribe) u();
+    await this.session.close();
+  }
+
+  private onChanges(changes: StateChange[]): void {
+    const state = this.session.state();
+    if (!state) return;
+    const at = this.now();
+    const touched = new Set<string>();
+    for (const change of changes) {
+      const endpoint = this.recordChange(change, at);
+      if (endpoint) touched.add(endpoint);
+    }
+    // A (re)sync replaces everything: endpoints may have appeared or gone.
+    const fullRefresh = changes.length === 0 || changes.length > state.endpoints().length;
+    const names = fullRefresh ? state.endpoints().map((e) => e.name) : [...touched];
+    const upserted: EndpointRow[] = [];
+    for (const name of names) {
+      if (!state.endpoint(name)) continue;
+      const row = endpointRow(state, name, this.refusals.get(name) ?? 0, at);
+      const key = JSON.stringify(row);
+      if (this.rowKeys.get(name) === key) continue;
+      this.rows.set(name, row);
+      this.rowKeys.set(name, key);
+      upserted.push(row);
+    }
+    const removed = fullRefresh ? [...this.rows.keys()].filter((n) => !state.endpoint(n)) : [];
+    for (const n of removed) {
+      this.rows.delete(n);
+      this.rowKeys.delete(n);
+    }
+    if (upserted.length || removed.length) this.events.rows({ upserted, removed });
+    for (const name of touched) this.events.endpointChanged(name);
+    if (upserted.length || removed.length) this.events.status();
+  }
+
+  /** History and refusal bookkeeping for one change; returns the endpoint it concerns. */
+  private recordChange(change: StateChange, at: number): string | null {
+    switch (change.kind) {
+      case 'contactUpserted': {
+        const c = change.contact;
+        const previous = this.lastStatus.get(c.id);
+        this.lastStatus.set(c.id, c.status);
+        if (previous === undefined) this.pushHistory(c.endpoint, { at, kind: 'registered', contactUri: c.uri });
+        else if (previous !== c.status && (c.status === 'Reachable' || c.status === 'Unreachable')) {
+          this.pushHistory(c.endpoint, { at, kind: c.status === 'Reachable' ? 'reachable' : 'unreachable', contactUri: c.uri });
+        }
+        return c.endpoint;
+      }
+      case 'contactRemoved':
+        this.lastStatus.delete(change.contactId);
+        if (change.reason === 'unregisteredOrExpired') this.pushHistory(change.endpoint, { at, kind: 'unregistered' });
+        return change.endpoint;
+      case 'endpointUpdated':
+        return change.endpoint.name;
+      case 'refused':
+        this.onRefused(change.refusal);
+        return change.refusal.endpoint;
+      case 'ghost':
+        return change.ghost.endpoint;
+    }
+  }
+
+  private onRefused(refusal: Refusal): void {
+    const endpoint = refusal.endpoint;
+    this.refusals.set(endpoint, (this.refusals.get(endpoint) ?? 0) + 1);
+    this.pushHistory(endpoint, { at: refusal.at, kind: 'refused', source: refusal.source });
+    const decision = this.alerts.decide(this.alertKey(endpoint), refusal.at);
+    if (!decision.notify) return;
+    const { aor, candidate } = this.refusingAor(endpoint, refusal.source);
+    this.events.refusalAlert({
+      endpoint,
+      aor,
+      source: refusal.source,
+      maxContacts: refusal.maxContacts,
+      count: decision.count,
+      staleCandidate: candidate,
+      at: refusal.at,
+    });
+  }
+
+  /**
+   * The endpoint's AOR that is full, and the contact to point the admin at. The refused
+   * REGISTER came from `source`: a stale contact from that same address is most likely the
+   * refused phone's own leftover (it rebooted and came back from a new port), so it goes first.
+   */
+  private refusingAor(endpoint: string, source: Refusal['source']): { aor: string | null; candidate: string | null } {
+    const state = this.session.state();
+    const ep = state?.endpoint(endpoint);
+    if (!state || !ep) return { aor: null, candidate: null };
+    const now = this.now();
+    let fallback: string | null = null;
+    for (const name of ep.aors) {
+      const aor = state.aor(name);
+      if (!aor) continue;
+      const contacts = state.contactsOfAor(name);
+      const d = diagnoseAor(aor, contacts, state.ghosts(), now);
+      if (!d.atLimit) {
+        fallback ??= name;
+        continue;
+      }
+      const fromSource = new Set(contacts.filter((c) => c.viaAddr === source?.addr).map((c) => c.id));
+      const candidate = d.stale.find((m) => fromSource.has(m.contactId)) ?? d.stale[0];
+      return { aor: name, candidate: candidate?.contactId ?? null };
+    }
+    return { aor: fallback, candidate: null };
+  }
+
+  private alertKey(endpoint: string): string {
+    return `${this.alertKeyPrefix}/${endpoint}`;
+  }
+
+  private pushHistory(endpoint: string, entry: EndpointHistoryEntry): void {
+    const list = this.history.get(endpoint) ?? [];
+    list.unshift(entry);
+    if (list.length > HISTORY_PER_ENDPOINT) list.length = HISTORY_PER_ENDPOINT;
+    this.history.set(endpoint, list);
+    this.events.history?.(endpoint, entry);
+  }
+}
+
+/** The session's error in the codes the UI translates. */
+export function toServiceError(status: SessionStatus): ServiceError | null {
+  const e: AmiError | null = status.error;
+  if (!e) return null;
+  return { code: serviceCode(e.code), message: e.message };
+}
+
+export function serviceCode(code: string): ServiceError['code'] {
+  switch (code) {
+    case 'authFailed':
+      return 'authFailed';
+    case 'unreachable':
+    case 'disconnected':
+      return 'unreachable';
+    case 'refused':
+      return 'refused';
+    case 'timeout':
+      return 'timeout';
+    case 'permission':
+      return 'permission';
+    case 'invalidArgument':
+    case 'headerInjection':
+      return 'invalidArgument';
+    default:
+      return 'protocol';
+  }
+}
