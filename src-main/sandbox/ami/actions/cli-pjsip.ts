@@ -70,8 +70,59 @@ export function showContacts(view: RegistrarView): string[] {
   );
 }
 
+/** The sorcery object's options, sorted by name (pjsip_cli.c prints a ParameterName table). */
+function parameters(options: Array<[string, string]>): string[] {
+  const sorted = [...options].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return [' ParameterName        : ParameterValue', ` ${'='.repeat(75)}`, ...sorted.map(([name, value]) => ` ${name.padEnd(20)} : ${value}`)];
+}
+
+/** One object: its listing row(s), then its parameters. */
+function detail(header: string[], block: string[], options: Array<[string, string]>): string[] {
+  return ['', ...header, RULE, '', ...block, '', ...parameters(options), ''];
+}
+
+function notFound(name: string): string[] {
+  return [`Unable to find object ${name}.`, ''];
+}
+
+function aorBlock(view: RegistrarView, aor: Aor): string[] {
+  return [aorRow(9, aor), ...view.contactsOf(aor.name).map((c) => contactRow(11, c)), ''];
+}
+
+export function showAor(view: RegistrarView, name: string): string[] {
+  const aor = view.aor(name);
+  if (!aor) return notFound(name);
+  const options: Array<[string, string]> = [
+    ['authenticate_qualify', 'false'],
+    ...view.contactsOf(aor.name).map((c): [string, string] => ['contact', c.uri]),
+    ['default_expiration', String(aor.defaultExpiration)],
+    ['mailboxes', ''],
+    ['max_contacts', String(aor.maxContacts)],
+    ['maximum_expiration', String(aor.maximumExpiration)],
+    ['minimum_expiration', String(aor.minimumExpiration)],
+    ['outbound_proxy', ''],
+    ['qualify_2xx_only', 'false'],
+    ['qualify_frequency', String(aor.qualifyFrequency)],
+    ['qualify_timeout', aor.qualifyTimeout.toFixed(6)],
+    ['remove_existing', String(aor.removeExisting)],
+    ['remove_unavailable', String(aor.removeUnavailable)],
+    ['support_path', 'false'],
+    ['voicemail_extension', ''],
+  ];
+  return detail([aorHeader(9), contactHeader(11)], aorBlock(view, aor), options);
+}
+
+/** A contact is found by its `aor/uri` name, not by its id; its parameters are its stored fields. */
+export function showContact(view: RegistrarView, name: string, stored: (id: string) => string | undefined): string[] {
+  const contact = view.contacts.find((c) => `${c.aor}/${c.uri}` === name);
+  const json = contact && stored(contact.id);
+  if (!contact || json === undefined) return notFound(name);
+  const fields = Object.entries(JSON.parse(json) as Record<string, unknown>).map(([k, v]): [string, string] => [k, String(v)]);
+  return detail([contactHeader(9)], [contactRow(9, contact)], fields);
+}
+
 export function showAors(view: RegistrarView): string[] {
-  const body = view.aors.flatMap((aor) => [aorRow(9, aor), ...view.contactsOf(aor.name).map((c) => contactRow(11, c)), '']);
+  const body = view.aors.flatMap((aor) => aorBlock(view, aor));
   return listing([aorHeader(9), contactHeader(11)], body, view.aors.length);
 }
 

@@ -6,7 +6,7 @@ import { CLASS } from '../permissions';
 import { error, response } from '../wire';
 import type { AmiField } from '../wire';
 import type { ActionContext, ActionSpec } from './action';
-import { showAors, showContacts, showEndpoints } from './cli-pjsip';
+import { showAor, showAors, showContact, showContacts, showEndpoints } from './cli-pjsip';
 import { treeUnder } from './db';
 import { registrarView } from './pjsip';
 
@@ -86,6 +86,18 @@ const COMMANDS: readonly CliCommand[] = [
     arity: [0],
     usage: ['Usage: pjsip show aors'],
     run: (_args, { pbx }) => done(...showAors(registrarView(pbx))),
+  },
+  {
+    words: ['pjsip', 'show', 'aor'],
+    arity: [1],
+    usage: ['Usage: pjsip show aor <id>'],
+    run: ([name = ''], { pbx }) => done(...showAor(registrarView(pbx), name)),
+  },
+  {
+    words: ['pjsip', 'show', 'contact'],
+    arity: [1],
+    usage: ['Usage: pjsip show contact <id>'],
+    run: ([name = ''], { pbx }) => done(...showContact(registrarView(pbx), name, (id) => pbx.astdb.get('registrar/contact', id))),
   },
   {
     words: ['pjsip', 'show', 'endpoints'],

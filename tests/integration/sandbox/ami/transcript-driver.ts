@@ -1,0 +1,203 @@
+// Replays a recorded lab experiment against the Sandbox PBX: the same AMI sessions send the same
+// bytes, the same phones (sipp, same ports when free, same Contact URI, User-Agent and Call-ID)
+// register in the same order, and every message each session receives is kept for comparison
+// with what Asterisk 22.10.1 sent. What may differ is decided by the caller (normalize).
+import { createSocket } from 'node:dgram';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { contactId } from '../../../../src-main/core/contact-id';
+import { FIXTURES_DIR, readTranscript } from '../../../support/transcript';
+import { freeUdpPort, registerPhone, unregisterPhone } from '../../../support/sip-phone';
+import { rawClient } from './raw-client';
+import type { RawClient } from './raw-client';
+
+export type Step =
+  | { kind: 'connect'; session: string }
+  | { kind: 'send'; session: string; text: string; actionId: string }
+  | { kind: 'register'; user: string; port: number; contactUri: string; expires: number; password: string; status: number; userAgent: string };
+
+export interface Recording {
+  steps: Step[];
+  /** Messages each session received, in order. */
+  received: Map<string, string[]>;
+}
+
+const REGISTER_LINE = /^#\| REGISTER (\S+) from 127\.0\.0\.1:(\d+) Contact=<([^>]+)> Expires=(\d+) UA='([^']*)' -> SIP\/2\.0 (\d{3})/;
+const LAB_STEP = /^# ==== (?:PASSWORD='([^']*)' )?\.\/lab\.sh register /;
+
+function splitMessages(text: string): string[] {
+  return text
+    .split('\r\n\r\n')
+    .filter((m) => m !== '')
+    .map((m) => `${m}\r\n\r\n`);
+}
+
+export function readRecording(name: string): Recording {
+  const transcript = readTranscript(name);
+  const steps: Step[] = [];
+  const received = new Map<string, string[]>();
+  for (const chunk of transcript.chunks) {
+    const text = chunk.bytes.toString('utf8');
+    if (chunk.banner) {
+      steps.push({ kind: 'connect', session: chunk.session });
+      received.set(chunk.session, []);
+    } else if (chunk.direction === 'sent') {
+      steps.push({ kind: 'send', session: chunk.session, text, actionId: /ActionID: (\S+)\r\n/.exec(text)?.[1] ?? '' });
+    } else {
+      received.get(chunk.session)?.push(...splitMessages(text));
+    }
+  }
+  // Phones: the lab's own log lines, placed in the order of the sessions' chunks by time.
+  const lines = rawLines(name);
+  let password: string | null = null;
+  const phones: Array<{ at: number; step: Step }> = [];
+  for (const [index, line] of lines.entries()) {
+    const lab = LAB_STEP.exec(line);
+    if (lab) password = lab[1] ?? null;
+    const m = REGISTER_LINE.exec(line);
+    if (!m) continue;
+    const [, user = '', port = '', contactUri = '', expires = '', userAgent = '', status = ''] = m;
+    phones.push({
+      at: index,
+      step: { kind: 'register', user, port: Number(port), contactUri, expires: Number(expires), password: password ?? `pw-${user}`, status: Number(status), userAgent },
+    });
+  }
+  return { steps: mergeByLine(name, steps, phones), received };
+}
+
+function rawLines(name: string): string[] {
+  return readFileSync(join(FIXTURES_DIR, name), 'latin1').split('\n');
+}
+
+/**
+ * The lab prints a phone's log line after the events it caused; the phone acted when its
+ * `# ==== ./lab.sh register` header was printed, so it goes right after the last sent chunk
+ * that precedes that header (sessions only receive in between).
+ */
+function mergeByLine(name: string, steps: Step[], phones: Array<{ at: number; step: Step }>): Step[] {
+  const lines = rawLines(name);
+  const chunkLines: number[] = [];
+  lines.forEach((line, i) => {
+    if (/^#--- \S+ (>>> sent|<<< recv \(banner\))/.test(line)) chunkLines.push(i);
+  });
+  const merged: Step[] = [];
+  let phone = 0;
+  steps.forEach((step, i) => {
+    const line = chunkLines[i] ?? Number.MAX_SAFE_INTEGER;
+    while (phone < phones.length && phones[phone]!.at < line) merged.push(phones[phone++]!.step);
+    merged.push(step);
+  });
+  while (phone < phones.length) merged.push(phones[phone++]!.step);
+  return merged;
+}
+
+/**
+ * Recorded Call-IDs by phone port, in order, so the replayed phones send the same ones: each
+ * REGISTER shows as one ChallengeSent in every session that listened; the session that saw the
+ * most of them tells them all once.
+ */
+function recordedCallIds(recording: Recording): Map<number, string[]> {
+  const perSession = [...recording.received.values()].map((messages) =>
+    messages.flatMap((m) => {
+      const sent = /^Event: ChallengeSent\r\n[\s\S]*SessionID: (\S+)\r\n[\s\S]*RemoteAddress: IPV4\/UDP\/127\.0\.0\.1\/(\d+)\r\n/.exec(m);
+      return sent ? [{ callId: sent[1]!, port: Number(sent[2]) }] : [];
+    }),
+  );
+  const widest = perSession.reduce((a, b) => (b.length > a.length ? b : a), []);
+  const byPort = new Map<number, string[]>();
+  for (const { callId, port } of widest) byPort.set(port, [...(byPort.get(port) ?? []), callId]);
+  return byPort;
+}
+
+/** A ContactList's CallId for a URI, for phones that registered while no session listened. */
+function recordedCallIdOf(recording: Recording, uri: string): string | undefined {
+  for (const messages of recording.received.values()) {
+    for (const m of messages) {
+      if (m.startsWith('Event: ContactList\r\n') && m.includes(`\r\nUri: ${uri}\r\n`)) return /\r\nCallId: (\S+)\r\n/.exec(m)?.[1];
+    }
+  }
+  return undefined;
+}
+
+async function portIsFree(port: number): Promise<boolean> {
+  const socket = createSocket('udp4');
+  const free = await new Promise<boolean>((resolve) => {
+    socket.once('error', () => resolve(false));
+    socket.bind(port, '127.0.0.1', () => resolve(true));
+  });
+  await new Promise<void>((resolve) => socket.close(() => resolve()));
+  return free;
+}
+
+export interface Replay {
+  /** Messages each replayed session received. */
+  received: Map<string, string[]>;
+  /** Recorded text -> replayed text for ports and contact ids that had to change. */
+  replacements: Array<[string, string]>;
+  /** SIP status each phone got, with the recorded one. */
+  phones: Array<{ recorded: number; got: number; what: string }>;
+}
+
+export async function replay(recording: Recording, target: { sip: { address: string; port: number }; amiPort: number }): Promise<Replay> {
+  const clients = new Map<string, RawClient>();
+  const replacements: Array<[string, string]> = [];
+  const phones: Replay['phones'] = [];
+  const callIds = recordedCallIds(recording);
+  const portMap = new Map<number, number>();
+  const settle = (): Promise<void> => new Promise((r) => setTimeout(r, 150));
+  try {
+    for (const step of recording.steps) {
+      if (step.kind === 'connect') {
+        const client = await rawClient(target.amiPort);
+        await client.banner;
+        clients.set(step.session, client);
+      } else if (step.kind === 'send') {
+        const client = clients.get(step.session);
+        if (!client) throw new Error(`session ${step.session} sends before it connects`);
+        client.send(step.text);
+        const expected = (recording.received.get(step.session) ?? []).filter((m) => m.includes(`ActionID: ${step.actionId}\r\n`)).length;
+        const has = (): number => client.messages.filter((m) => m.includes(`ActionID: ${step.actionId}\r\n`)).length;
+        const deadline = Date.now() + 5000;
+        while (has() < expected && Date.now() < deadline) await client.waitFor(() => has() >= expected, deadline - Date.now()).catch(() => undefined);
+        if (/^Action: (Logoff|Login)\r\n/i.test(step.text) && expected > 0 && /Goodbye|Authentication failed/.test(client.messages.at(-1) ?? '')) {
+          await Promise.race([client.closed, new Promise((r) => setTimeout(r, 2000))]);
+        }
+        await settle();
+      } else {
+        let port = portMap.get(step.port);
+        if (port === undefined) {
+          port = (await portIsFree(step.port)) ? step.port : await freeUdpPort();
+          portMap.set(step.port, port);
+          if (port !== step.port) replacements.push(...portReplacements(step.port, port));
+        }
+        const contactUri = step.contactUri.replace(`127.0.0.1:${step.port}`, `127.0.0.1:${port}`);
+        if (contactUri !== step.contactUri) {
+          const [from, to] = [contactId(step.user, step.contactUri), contactId(step.user, contactUri)];
+          replacements.push([from, to], [hashOf(from).slice(0, 10), hashOf(to).slice(0, 10)]);
+        }
+        const callId = callIds.get(step.port)?.shift() ?? recordedCallIdOf(recording, step.contactUri);
+        const phone = { server: target.sip, user: step.user, password: step.password, localPort: port, contactUri, userAgent: step.userAgent, ...(callId ? { callId } : {}) };
+        const result = step.expires === 0 ? await unregisterPhone(phone) : await registerPhone({ ...phone, expires: step.expires });
+        phones.push({ recorded: step.status, got: result.status, what: `${step.user} from ${step.port} expires ${step.expires}` });
+        await settle();
+      }
+    }
+    await settle();
+    return { received: new Map([...clients].map(([session, c]) => [session, [...c.messages]])), replacements, phones };
+  } finally {
+    for (const c of clients.values()) c.close();
+  }
+}
+
+function hashOf(id: string): string {
+  return id.slice(id.lastIndexOf(';@') + 2);
+}
+
+function portReplacements(from: number, to: number): Array<[string, string]> {
+  return [
+    [`127.0.0.1:${from}`, `127.0.0.1:${to}`],
+    [`IPV4/UDP/127.0.0.1/${from}\r\n`, `IPV4/UDP/127.0.0.1/${to}\r\n`],
+    [`ViaPort: ${from}\r\n`, `ViaPort: ${to}\r\n`],
+    [`"via_port":"${from}"`, `"via_port":"${to}"`],
+  ];
+}
