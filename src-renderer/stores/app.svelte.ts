@@ -56,7 +56,9 @@ export class AppState {
   now = $state(Date.now());
 
   readonly selectedPbx = $derived(this.pbxs.find((p) => p.id === this.selectedPbxId) ?? null);
-  readonly visibleRows = $derived(sortRows(filterRows([...this.rows.values()], this.filter), this.sort));
+  /** Sorted once per change of rows or order; typing in the filter only filters. */
+  readonly sortedRows = $derived(sortRows([...this.rows.values()], this.sort));
+  readonly visibleRows = $derived(filterRows(this.sortedRows, this.filter));
   readonly securityWarning = $derived(
     this.pbxs.find((p) => p.readsSecurityEvents === false && !this.acknowledgedSecurity.includes(p.id)) ?? null,
   );

@@ -1,0 +1,64 @@
+// The real stack the browser e2e tests drive: a live Sandbox PBX (SIP registrar + AMI server),
+// the real main-process services connected to it over AMI as to any Asterisk, and browser mode
+// serving the built renderer, all on 127.0.0.1 with OS-chosen ports.
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadSandboxConfig } from '../../../src-main/sandbox/config/load';
+import { startAmiServer, type AmiServer } from '../../../src-main/sandbox/ami/server';
+import { SandboxPbx } from '../../../src-main/sandbox/pbx';
+import { ServiceFailure, type PbxSummary, type RegDeskServices, type SecretStore } from '../../../src-main/services/api';
+import { createServices } from '../../../src-main/services/create';
+import { startWebServer, type WebServer } from '../../../src-main/web/server';
+
+export const rendererDir = join(import.meta.dirname, '../../../out/renderer');
+
+const memoryOnly: SecretStore = {
+  isAvailable: () => false,
+  encrypt: () => {
+    throw new ServiceFailure('noKeystore', 'test has no keystore');
+  },
+  decrypt: () => {
+    throw new ServiceFailure('noKeystore', 'test has no keystore');
+  },
+};
+
+export interface Stack {
+  pbx: SandboxPbx;
+  ami: AmiServer;
+  services: RegDeskServices;
+  web: WebServer;
+  lab: PbxSummary;
+  close(): Promise<void>;
+}
+
+export const bundledSandboxConfig = join(import.meta.dirname, '../../../resources/sandbox');
+
+/** `configDir`: the Sandbox PBX configuration (pjsip.conf, manager.conf), the bundled lab one by default. */
+export async function startStack(configDir = bundledSandboxConfig): Promise<Stack> {
+  if (!existsSync(join(rendererDir, 'index.html'))) throw new Error('out/renderer is missing: run `npm run build` first');
+  const dataDir = mkdtempSync(join(tmpdir(), 'regdesk-e2e-'));
+  const config = loadSandboxConfig(configDir);
+  const pbx = await SandboxPbx.start({ config, sipPort: 0 });
+  const ami = await startAmiServer({ pbx, port: 0, bind: '127.0.0.1' });
+  const services = await createServices({ dataDir, secrets: memoryOnly, sandbox: false });
+  const lab = await services.addPbx(
+    { name: 'Lab PBX', host: '127.0.0.1', port: ami.port, username: 'regdesk', tls: false },
+    'regdesk-sandbox',
+  );
+  const web = await startWebServer({ services, rendererDir, port: 0 });
+  return {
+    pbx,
+    ami,
+    services,
+    web,
+    lab,
+    async close() {
+      await web.close();
+      await services.close();
+      await ami.close();
+      await pbx.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,53 @@
+// The whole job in a real browser: Debian Chromium driving the built renderer in browser mode,
+// against the real services and a live Sandbox PBX with sipp phones.
+import type { Browser } from 'playwright';
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import { CONTACT_FAMILY } from '../../src-main/sandbox/contact-store';
+import { findChromium, launchChromium, toolsVerdict } from './support/browser';
+import { english, japanese, runRemovalFlow, type Labels } from './support/flow';
+import { startStack } from './support/stack';
+
+const verdict = toolsVerdict('browser e2e (web mode)');
+
+async function runInBrowser(browser: Browser, labels: Labels): Promise<void> {
+  const stack = await startStack();
+  const context = await browser.newContext({ locale: labels.locale, viewport: { width: 1440, height: 900 } });
+  try {
+    const page = await context.newPage();
+    await page.goto(stack.web.url);
+    await runRemovalFlow(
+      page,
+      {
+        sipServer: stack.pbx.sipAddress,
+        storedContactIds: async () => stack.pbx.astdb.tree(CONTACT_FAMILY).map((entry) => entry.key.replace(/^\/?registrar\/contact\//, '')),
+        pbxName: stack.lab.name,
+        shotPrefix: '',
+      },
+      labels,
+    );
+  } finally {
+    await context.close();
+    await stack.close();
+  }
+}
+
+describe.runIf(verdict.run || verdict.failure !== null)('RegDesk in the browser against a live Sandbox PBX', () => {
+  let browser: Browser;
+
+  beforeAll(async () => {
+    if (verdict.failure) throw new Error(verdict.failure);
+    browser = await launchChromium(findChromium()!);
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('shows 2/2, alerts on the refused third phone, removes the stale contact, admits the phone, and undoes', async () => {
+    await runInBrowser(browser, english);
+  }, 120_000);
+
+  it('runs the same flow with Japanese labels', async () => {
+    await runInBrowser(browser, japanese);
+  }, 120_000);
+});
