@@ -55,11 +55,19 @@ export class AstDb {
 
   /** Entries under `family` (all when omitted), keys as full paths, in key order (main/db.c). */
   tree(family?: string): Array<{ key: string; value: string }> {
-    const prefix = family ? `/${family}/` : '/';
-    return [...this.entries.entries()]
-      .filter(([k]) => k.startsWith(prefix))
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([key, value]) => ({ key, value }));
+    return this.withPrefix(family ? `/${family}/` : '/');
+  }
+
+  /** Entries of `family` whose key starts with `keyPrefix` (ast_db_gettree_by_prefix), e.g. one
+   *  AOR's contacts: family registrar/contact, prefix `phone1;@`. */
+  treeByPrefix(family: string, keyPrefix: string): Array<{ key: string; value: string }> {
+    return this.withPrefix(fullKey(family, keyPrefix));
+  }
+
+  private withPrefix(prefix: string): Array<{ key: string; value: string }> {
+    const found: Array<{ key: string; value: string }> = [];
+    for (const [key, value] of this.entries) if (key.startsWith(prefix)) found.push({ key, value });
+    return found.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
 
   /** Writes pending changes to the file now (call before exit). */

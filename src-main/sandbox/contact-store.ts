@@ -7,14 +7,14 @@ import type { AstDb } from './astdb';
 export const CONTACT_FAMILY = 'registrar/contact';
 const PREFIX = `/${CONTACT_FAMILY}/`;
 
-/** Every stored contact, in key order; values that do not parse are skipped, as sorcery
- *  skips an AstDB row it cannot turn into an object. */
-export function storedContacts(db: AstDb): Contact[] {
+/** Every stored contact (or one AOR's), in key order; values that do not parse are skipped,
+ *  as sorcery skips an AstDB row it cannot turn into an object. */
+export function storedContacts(db: AstDb, aor?: string): Contact[] {
+  const rows = aor === undefined ? db.tree(CONTACT_FAMILY) : db.treeByPrefix(CONTACT_FAMILY, `${aor};@`);
   const contacts: Contact[] = [];
-  for (const { key, value } of db.tree(CONTACT_FAMILY)) {
-    const id = key.slice(PREFIX.length);
+  for (const { key, value } of rows) {
     try {
-      contacts.push(parseStoredContactRecord(id, value).contact);
+      contacts.push(parseStoredContactRecord(key.slice(PREFIX.length), value).contact);
     } catch {
       // not a contact (a hand-made DBPut): invisible to the registrar
     }

@@ -106,9 +106,7 @@ export class Registrar {
 
     const nowMs = this.deps.now();
     const request = registerRequest(req, endpoint.name, nowMs);
-    const current = storedContacts(this.deps.db)
-      .filter((c) => c.aor === aor.name)
-      .map((c) => this.deps.book.live(c));
+    const current = storedContacts(this.deps.db, aor.name).map((c) => this.deps.book.live(c));
     const outcome = admitRegister(aor, current, request);
 
     if (outcome.kind === 'invalid') {

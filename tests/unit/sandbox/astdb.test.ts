@@ -58,3 +58,16 @@ describe('AstDb', () => {
     });
   });
 });
+
+describe('AstDb prefix listing', () => {
+  it('lists only the keys of a family that start with a prefix, as ast_db_gettree_by_prefix', () => {
+    const db = new AstDb();
+    db.put('registrar/contact', 'phone10;@cc', '3');
+    db.put('registrar/contact', 'phone1;@bb', '2');
+    db.put('registrar/contact', 'phone1;@aa', '1');
+    expect(db.treeByPrefix('registrar/contact', 'phone1;@')).toEqual([
+      { key: '/registrar/contact/phone1;@aa', value: '1' },
+      { key: '/registrar/contact/phone1;@bb', value: '2' },
+    ]);
+  });
+});
