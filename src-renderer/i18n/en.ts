@@ -29,6 +29,7 @@ export const en = {
   'pbx.disconnect': 'Disconnect',
   'pbx.sandbox': 'Sandbox PBX',
   'pbx.warnings': '{count} warnings',
+  'pbx.sipAddress': 'Phones register to sip:{address}',
   'pbx.none': 'No PBX selected.',
   'state.connecting': 'Connecting',
   'state.syncing': 'Syncing',

@@ -63,7 +63,11 @@ export class AppState {
     this.pbxs.find((p) => p.readsSecurityEvents === false && !this.acknowledgedSecurity.includes(p.id)) ?? null,
   );
 
-  constructor(private readonly api: RegDeskApi) {}
+  /** `desktop`: inside the Electron shell (tray, login item); false in browser mode. */
+  constructor(
+    private readonly api: RegDeskApi,
+    readonly desktop: boolean,
+  ) {}
 
   /** Loads the initial state and subscribes to pushed diffs; returns the unsubscribe function. */
   async start(): Promise<() => void> {
