@@ -8,9 +8,10 @@ import type { SandboxConfig } from './config/types';
 import { ContactBook } from './contact-book';
 import { deleteStoredContact, storedContacts } from './contact-store';
 import type { AmiEventOut } from './events';
-import { headerValue, type SipRequest } from './sip/message';
+import { headerValue, type SipRequest, type SipResponse } from './sip/message';
 import { OptionsPinger } from './sip/options-ping';
 import { Registrar } from './sip/registrar';
+import { RetransmissionCache } from './sip/retransmissions';
 import { buildResponse, SERVER_NAME } from './sip/response';
 import { SipUdpSocket, type UdpAddress } from './sip/udp';
 
@@ -45,6 +46,7 @@ export class SandboxPbx {
   private readonly pinger: OptionsPinger;
   private readonly expiryTimer: NodeJS.Timeout;
   private readonly clock: () => number;
+  private readonly retransmissions = new RetransmissionCache();
 
   private constructor(
     readonly config: SandboxConfig,
@@ -129,9 +131,18 @@ export class SandboxPbx {
       this.socket.send(buildResponse(req, from, 400), from);
       return;
     }
-    if (req.method === 'REGISTER') this.socket.send(this.registrar.handleRegister(req, from), from);
+    if (req.method === 'REGISTER') this.socket.send(this.register(req, from), from);
     else if (req.method === 'OPTIONS') this.socket.send(buildResponse(req, from, 200, [['Accept', 'application/sdp'], ['Allow', 'OPTIONS, REGISTER']]), from);
     else this.socket.send(buildResponse(req, from, 501), from);
+  }
+
+  private register(req: SipRequest, from: UdpAddress): SipResponse {
+    const now = this.clock();
+    const earlier = this.retransmissions.lookup(req, from, now);
+    if (earlier) return earlier;
+    const response = this.registrar.handleRegister(req, from);
+    if (response.status === 200) this.retransmissions.remember(req, from, response, now);
+    return response;
   }
 
   /** check_expiration_thread: contacts past their expiration time leave the AstDB and memory,

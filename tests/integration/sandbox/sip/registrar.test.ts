@@ -3,6 +3,7 @@
 import { createSocket } from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CONTACT_FAMILY } from '../../../../src-main/sandbox/contact-store';
+import { expectedDigestResponse } from '../../../../src-main/sandbox/sip/digest';
 import { headerValue, headerValues } from '../../../../src-main/sandbox/sip/message';
 import { SipPhone } from '../../../../src-main/sandbox/sip/phone';
 import { fieldOf, privilegeClasses, recordedEvent, startLab, waitFor } from './harness';
@@ -304,6 +305,45 @@ describe('bad input', () => {
     await waitFor(() => answered > 0);
     expect(timerRan).toBe(true);
     await new Promise<void>((r) => flood.close(() => r()));
+  });
+});
+
+describe('retransmissions', () => {
+  it('answers a retransmitted REGISTER with the same 200 OK without processing it again', async () => {
+    const { pbx, take } = await startLab();
+    const socket = createSocket('udp4');
+    const answers: string[] = [];
+    socket.on('message', (m) => answers.push(m.toString()));
+    await new Promise<void>((r) => socket.bind(0, '127.0.0.1', r));
+    const port = socket.address().port;
+    const request = (cseq: number, branch: string, authorization?: string) =>
+      [
+        `REGISTER sip:127.0.0.1:${pbx.sipAddress.port} SIP/2.0`,
+        `Via: SIP/2.0/UDP 127.0.0.1:${port};branch=${branch};rport`,
+        'From: <sip:phone1@127.0.0.1>;tag=t1',
+        'To: <sip:phone1@127.0.0.1>',
+        'Call-ID: retransmit@127.0.0.1',
+        `CSeq: ${cseq} REGISTER`,
+        `Contact: <sip:phone1@127.0.0.1:${port}>`,
+        'Expires: 3600',
+        ...(authorization ? [`Authorization: ${authorization}`] : []),
+        'Content-Length: 0',
+      ].join('\r\n') + '\r\n\r\n';
+    const sendAndWait = async (datagram: string, count: number) => {
+      socket.send(datagram, pbx.sipAddress.port, '127.0.0.1');
+      await waitFor(() => answers.length >= count);
+    };
+    await sendAndWait(request(1, 'z9hG4bK-1'), 1);
+    const nonce = /nonce="([^"]+)"/.exec(answers[0]!)![1]!;
+    const c = { username: 'phone1', realm: 'asterisk', nonce, uri: `sip:127.0.0.1:${pbx.sipAddress.port}`, qop: 'auth', nc: '00000001', cnonce: 'c0ffee' };
+    const authorization = `Digest username="phone1",realm="asterisk",nonce="${nonce}",uri="${c.uri}",response="${expectedDigestResponse(c, 'REGISTER', 'pw-phone1')}",qop=auth,nc=00000001,cnonce="c0ffee",algorithm=MD5`;
+    const authed = request(2, 'z9hG4bK-2', authorization);
+    await sendAndWait(authed, 2);
+    await sendAndWait(authed, 3);
+    await new Promise<void>((r) => socket.close(() => r()));
+    expect(answers[1]).toMatch(/^SIP\/2\.0 200 OK\r\n/);
+    expect(answers[2]).toBe(answers[1]);
+    expect(take()).toEqual(['ChallengeSent', 'SuccessfulAuth', 'PeerStatus Reachable', 'ContactStatus NonQualified']);
   });
 });
 
