@@ -1,12 +1,12 @@
 // The Electron shell, kept thin: one hardened window, the ipc contract wired to the services,
 // a tray whose icon says ok / warning / disconnected, and native notifications for refusals.
-import { app, BrowserWindow, ipcMain, Menu, nativeImage, Notification, session, shell, Tray } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, Notification, session, shell, Tray } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { registerIpcHandlers, pushServiceEvents } from '../ipc/electron-handlers';
 import { eventChannel, type PushedEvent } from '../ipc/contract';
 import { createServices } from '../services/create';
-import type { PbxSummary, RefusalAlert, RegDeskServices, Settings } from '../services/api';
+import { ServiceFailure, type PbxSummary, type RefusalAlert, type RegDeskServices, type Settings } from '../services/api';
 import { systemLanguage, translate, type Language } from '../../src-renderer/i18n/translate';
 import type { MessageKey } from '../../src-renderer/i18n/en';
 import { safeStorageSecretStore } from './secret-store';
@@ -118,11 +118,41 @@ async function applySettings(services: RegDeskServices, next: Settings): Promise
   return settings;
 }
 
-/** The services as the renderer sees them, except that saving settings also applies them to the shell. */
-function withShellSettings(services: RegDeskServices): RegDeskServices {
+/** Without an OS keystore a secret can only be kept in memory: ask the admin before doing so. */
+async function confirmSecretWithoutKeystore(secret: string | null): Promise<void> {
+  if (secret === null || safeStorageSecretStore.isAvailable()) return;
+  const options = {
+    type: 'warning' as const,
+    title: text('keystore.title'),
+    message: text('keystore.title'),
+    detail: text('keystore.body'),
+    buttons: [text('keystore.keep'), text('keystore.cancel')],
+    defaultId: 1,
+    cancelId: 1,
+  };
+  const answer = window ? await dialog.showMessageBox(window, options) : await dialog.showMessageBox(options);
+  if (answer.response !== 0) throw new ServiceFailure('noKeystore', 'the admin chose not to keep the secret without a keystore');
+}
+
+/**
+ * The services as the renderer sees them, with the shell's part added: saving settings also
+ * applies them (login item, tray), and a secret is only accepted without a keystore once asked.
+ */
+function withShell(services: RegDeskServices): RegDeskServices {
+  const shellOperations: Partial<RegDeskServices> = {
+    setSettings: (next) => applySettings(services, next),
+    addPbx: async (profile, secret) => {
+      await confirmSecretWithoutKeystore(secret);
+      return services.addPbx(profile, secret);
+    },
+    updatePbx: async (pbxId, profile, secret) => {
+      await confirmSecretWithoutKeystore(secret);
+      return services.updatePbx(pbxId, profile, secret);
+    },
+  };
   return new Proxy(services, {
     get(target, property) {
-      if (property === 'setSettings') return (next: Settings) => applySettings(target, next);
+      if (Object.hasOwn(shellOperations, property)) return shellOperations[property as keyof RegDeskServices];
       const value: unknown = Reflect.get(target, property, target);
       return typeof value === 'function' ? value.bind(target) : value;
     },
@@ -151,7 +181,7 @@ async function start(): Promise<void> {
   settings = await services.getSettings();
   pbxs = await services.listPbxs();
 
-  registerIpcHandlers(ipcMain, withShellSettings(services), (event) =>
+  registerIpcHandlers(ipcMain, withShell(services), (event) =>
     window !== null &&
     isTrustedSender({ webContentsId: event.sender.id, frameUrl: event.senderFrame?.url ?? null }, { webContentsId: window.webContents.id, pageUrl }),
   );

@@ -12,6 +12,11 @@ export const en = {
   'tray.warning': '{count} warnings',
   'tray.disconnected': 'not connected',
 
+  'keystore.title': 'No keystore on this system',
+  'keystore.body': 'This system has no usable OS keystore (on Linux: no keyring such as GNOME Keyring or KWallet), so RegDesk cannot store the AMI secret encrypted. Keep it in memory until RegDesk quits? You will enter it again next time.',
+  'keystore.keep': 'Keep until quit',
+  'keystore.cancel': 'Cancel',
+
   'settings.language': 'Language',
   'settings.theme': 'Theme',
   'settings.system': 'Follow system',

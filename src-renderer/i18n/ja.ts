@@ -14,6 +14,11 @@ export const ja: Record<MessageKey, string> = {
   'tray.warning': '警告 {count} 件',
   'tray.disconnected': '未接続',
 
+  'keystore.title': 'キーストアがありません',
+  'keystore.body': 'このシステムには使える OS のキーストアがありません (Linux では GNOME Keyring や KWallet などのキーリング)。そのため AMI シークレットを暗号化して保存できません。RegDesk を終了するまでメモリにだけ保持しますか? 次回はもう一度入力が必要です。',
+  'keystore.keep': '終了まで保持',
+  'keystore.cancel': 'キャンセル',
+
   'settings.language': '言語',
   'settings.theme': 'テーマ',
   'settings.system': 'システムに従う',
