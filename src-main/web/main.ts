@@ -38,7 +38,7 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 }
 const rendererDir = join(import.meta.dirname, '../../out/renderer');
 if (!existsSync(join(rendererDir, 'index.html'))) {
-  console.error('regdesk web: out/renderer is missing; run `npm run build` first.');
+  console.error('regdesk web: out/renderer is missing; run `npm run build` (npm run web does it).');
   process.exit(1);
 }
 if (!loopback.has(values.bind)) {
