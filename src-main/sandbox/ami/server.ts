@@ -75,7 +75,7 @@ export function startAmiServer(opts: AmiServerOptions): Promise<AmiServer> {
         actions: ACTIONS,
         now: () => Date.now(),
         write: (text) => {
-          if (socket.destroyed) return;
+          if (socket.destroyed || socket.writableEnded) return;
           // In slices, so that the watchdog sees a steady reader make progress on a long answer.
           for (let at = 0; at < text.length; at += WRITE_SLICE) socket.write(text.slice(at, at + WRITE_SLICE));
           watchdog.wrote();

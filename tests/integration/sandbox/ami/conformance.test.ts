@@ -23,6 +23,8 @@ const NORMALIZE: Array<{ why: string; pattern: RegExp; as: string }> = [
   { why: 'an AMI session id is a C pointer in Asterisk', pattern: /^SessionID: 0x[0-9a-f]+$/gm, as: 'SessionID: <session>' },
   { why: 'TCP ports of the AMI listener and its clients', pattern: /IPV4\/TCP\/127\.0\.0\.1\/\d+/g, as: 'IPV4/TCP/127.0.0.1/<port>' },
   { why: 'the SIP listener port (the lab had 5060, the sandbox takes a free one)', pattern: /^LocalAddress: IPV4\/UDP\/127\.0\.0\.1\/\d+$/gm, as: 'LocalAddress: IPV4/UDP/127.0.0.1/<sip>' },
+  { why: 'measured qualify round-trip times', pattern: /^RoundtripUsec: [1-9]\d*$/gm, as: 'RoundtripUsec: <rtt>' },
+  { why: 'measured qualify round-trip times in the CLI tables', pattern: /Avail +\d+\.\d{3}$/gm, as: 'Avail <rtt>' },
   { why: 'digest nonces and responses', pattern: /^(Challenge|Response): (\d+\/[0-9a-f]+|[0-9a-f]{32})$/gm, as: '$1: <digest>' },
 ];
 
@@ -46,6 +48,7 @@ const REPLAYED = [
   'b_phone1_third_contact_max_contacts.txt',
   'c_dbdel_contact.txt',
   'd_phone2_remove_existing.txt',
+  'e_phone3_qualify.txt',
   'g_unregister.txt',
   'h_login_failures_unknown_action.txt',
 ] as const;
@@ -65,7 +68,7 @@ if (!sipp && process.env.CI === 'true') throw new Error('sipp (Debian sip-tester
 
 describe.skipIf(!sipp)('AMI conformance with Asterisk 22.10.1 recordings (sipp phones)', () => {
   for (const name of REPLAYED) {
-    it(`reproduces ${name}`, { timeout: 60_000 }, async () => {
+    it(`reproduces ${name}`, { timeout: 90_000 }, async () => {
       const recording = readRecording(name);
       pbx = await SandboxPbx.start({ config: labConfig(), sipPort: 0 });
       ami = await startAmiServer({ pbx, port: 0 });

@@ -13,7 +13,10 @@ import type { RawClient } from './raw-client';
 
 export type Step =
   | { kind: 'connect'; session: string }
-  | { kind: 'send'; session: string; text: string; actionId: string }
+  /** `at`: ms after the recording's first chunk, so that waits (qualify rounds) are kept. */
+  | { kind: 'send'; session: string; text: string; actionId: string; at: number }
+  /** tools/options_responder.py: answers OPTIONS on the phone's port for a while. */
+  | { kind: 'responder'; port: number; seconds: number }
   | { kind: 'register'; user: string; port: number; contactUri: string; expires: number; password: string; status: number; userAgent: string };
 
 export interface Recording {
@@ -24,6 +27,12 @@ export interface Recording {
 
 const REGISTER_LINE = /^#\| REGISTER (\S+) from 127\.0\.0\.1:(\d+) Contact=<([^>]+)> Expires=(\d+) UA='([^']*)' -> SIP\/2\.0 (\d{3})/;
 const LAB_STEP = /^# ==== (?:PASSWORD='([^']*)' )?\.\/lab\.sh register /;
+const RESPONDER_LINE = /^# options_responder\.py started on 127\.0\.0\.1:(\d+) \(pid \d+, runs (\d+) s\)/;
+
+function clockMs(time: string): number {
+  const [h = 0, m = 0, s = 0] = time.split(':').map(Number);
+  return ((h * 60 + m) * 60 + s) * 1000;
+}
 
 function splitMessages(text: string): string[] {
   return text
@@ -36,33 +45,36 @@ export function readRecording(name: string): Recording {
   const transcript = readTranscript(name);
   const steps: Step[] = [];
   const received = new Map<string, string[]>();
+  const t0 = clockMs(transcript.chunks[0]?.time ?? '0:0:0');
   for (const chunk of transcript.chunks) {
     const text = chunk.bytes.toString('utf8');
     if (chunk.banner) {
       steps.push({ kind: 'connect', session: chunk.session });
       received.set(chunk.session, []);
     } else if (chunk.direction === 'sent') {
-      steps.push({ kind: 'send', session: chunk.session, text, actionId: /ActionID: (\S+)\r\n/.exec(text)?.[1] ?? '' });
+      steps.push({ kind: 'send', session: chunk.session, text, actionId: /ActionID: (\S+)\r\n/.exec(text)?.[1] ?? '', at: clockMs(chunk.time) - t0 });
     } else {
       received.get(chunk.session)?.push(...splitMessages(text));
     }
   }
-  // Phones: the lab's own log lines, placed in the order of the sessions' chunks by time.
+  // Phones and responders: the lab's own log lines, placed among the sessions' chunks.
   const lines = rawLines(name);
   let password: string | null = null;
-  const phones: Array<{ at: number; step: Step }> = [];
+  const labSteps: Array<{ at: number; step: Step }> = [];
   for (const [index, line] of lines.entries()) {
     const lab = LAB_STEP.exec(line);
     if (lab) password = lab[1] ?? null;
+    const responder = RESPONDER_LINE.exec(line);
+    if (responder) labSteps.push({ at: index, step: { kind: 'responder', port: Number(responder[1]), seconds: Number(responder[2]) } });
     const m = REGISTER_LINE.exec(line);
     if (!m) continue;
     const [, user = '', port = '', contactUri = '', expires = '', userAgent = '', status = ''] = m;
-    phones.push({
+    labSteps.push({
       at: index,
       step: { kind: 'register', user, port: Number(port), contactUri, expires: Number(expires), password: password ?? `pw-${user}`, status: Number(status), userAgent },
     });
   }
-  return { steps: mergeByLine(name, steps, phones), received };
+  return { steps: mergeByLine(name, steps, labSteps), received };
 }
 
 function rawLines(name: string): string[] {
@@ -145,6 +157,8 @@ export async function replay(recording: Recording, target: { sip: { address: str
   const callIds = recordedCallIds(recording);
   const portMap = new Map<number, number>();
   const settle = (): Promise<void> => new Promise((r) => setTimeout(r, 150));
+  const started = Date.now();
+  const responders: Array<() => void> = [];
   try {
     for (const step of recording.steps) {
       if (step.kind === 'connect') {
@@ -154,6 +168,8 @@ export async function replay(recording: Recording, target: { sip: { address: str
       } else if (step.kind === 'send') {
         const client = clients.get(step.session);
         if (!client) throw new Error(`session ${step.session} sends before it connects`);
+        const wait = started + step.at - Date.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
         client.send(step.text);
         const expected = (recording.received.get(step.session) ?? []).filter((m) => m.includes(`ActionID: ${step.actionId}\r\n`)).length;
         const has = (): number => client.messages.filter((m) => m.includes(`ActionID: ${step.actionId}\r\n`)).length;
@@ -163,6 +179,8 @@ export async function replay(recording: Recording, target: { sip: { address: str
           await Promise.race([client.closed, new Promise((r) => setTimeout(r, 2000))]);
         }
         await settle();
+      } else if (step.kind === 'responder') {
+        responders.push(await optionsResponder(portMap.get(step.port) ?? step.port, step.seconds * 1000));
       } else {
         let port = portMap.get(step.port);
         if (port === undefined) {
@@ -186,7 +204,34 @@ export async function replay(recording: Recording, target: { sip: { address: str
     return { received: new Map([...clients].map(([session, c]) => [session, [...c.messages]])), replacements, phones };
   } finally {
     for (const c of clients.values()) c.close();
+    for (const stop of responders) stop();
   }
+}
+
+/** Answers every OPTIONS on `port` with 200 OK for `ms`, like the lab's options_responder.py. */
+async function optionsResponder(port: number, ms: number): Promise<() => void> {
+  const socket = createSocket('udp4');
+  await new Promise<void>((resolve, reject) => {
+    socket.once('error', reject);
+    socket.bind(port, '127.0.0.1', () => resolve());
+  });
+  socket.on('message', (msg, from) => {
+    const text = msg.toString('utf8');
+    if (!text.startsWith('OPTIONS ')) return;
+    const copied = text.split('\r\n').filter((l) => /^(Via|From|To|Call-ID|CSeq):/i.test(l));
+    const reply = ['SIP/2.0 200 OK', ...copied, 'Content-Length: 0', '', ''].join('\r\n');
+    socket.send(reply, from.port, from.address);
+  });
+  let open = true;
+  const stop = (): void => {
+    if (open) socket.close();
+    open = false;
+  };
+  const timer = setTimeout(stop, ms);
+  return () => {
+    clearTimeout(timer);
+    stop();
+  };
 }
 
 function hashOf(id: string): string {
