@@ -34,7 +34,9 @@ export class AmiReader {
   private values: string[] = [];
   private messageBytes = 0;
   private sawBanner = false;
-  /** Inside an old-style `Response: Follows` block whose raw output has started. */
+  /** Inside an old-style `Response: Follows` block, until its `--END COMMAND--`. */
+  private followsOpen = false;
+  /** Its raw output has started: no more headers. */
   private inFollowsOutput = false;
   private failed = false;
   private readonly limits: ReaderLimits;
@@ -80,10 +82,12 @@ export class AmiReader {
     this.tail = null;
     this.keys = [];
     this.values = [];
+    this.followsOpen = false;
     emit({ kind: 'protocolError', error: new AmiError('protocol', `AMI protocol error: ${why}`) });
   }
 
   private line(line: string, emit: (output: ReaderOutput) => void): void {
+    if (this.followsOpen) return this.followsLine(line, emit);
     if (line.length === 0) {
       if (this.keys.length > 0) this.flush(emit);
       return;
@@ -93,26 +97,40 @@ export class AmiReader {
       if (line.startsWith(BANNER_PREFIX)) return emit({ kind: 'banner', text: line });
       return this.fail(emit, `not an AMI server: the first line is ${JSON.stringify(line.slice(0, 80))}, not "${BANNER_PREFIX}..."`);
     }
-    this.messageBytes += line.length + 2;
-    if (this.messageBytes > this.limits.maxMessageBytes) return this.fail(emit, `a message exceeds the ${this.limits.maxMessageBytes}-byte limit`);
-    if (this.inFollowsOutput || this.isFollowsBlock()) {
-      if (line === END_COMMAND) return;
-      const colon = this.inFollowsOutput ? -1 : headerColon(line);
-      if (colon === -1) {
-        this.inFollowsOutput = true;
-        this.push('Output', line);
-        return;
-      }
-    }
+    if (!this.count(line, emit)) return;
     const colon = line.indexOf(':');
     if (colon <= 0) return emit({ kind: 'malformed', line });
     // `Key: Value`; Asterisk always puts one space after the colon, tolerate none.
     const valueStart = line.charCodeAt(colon + 1) === 0x20 ? colon + 2 : colon + 1;
     this.push(line.slice(0, colon), line.slice(valueStart));
+    if (this.keys.length === 1 && this.keys[0] === 'Response' && this.values[0] === 'Follows') this.followsOpen = true;
   }
 
-  private isFollowsBlock(): boolean {
-    return this.keys[0] === 'Response' && this.values[0] === 'Follows';
+  /** Old `Response: Follows` blocks: a few headers, then raw CLI output (which may hold empty
+   *  lines and colons) up to `--END COMMAND--`, possibly glued to the last output line. */
+  private followsLine(line: string, emit: (output: ReaderOutput) => void): void {
+    if (!this.count(line, emit)) return;
+    if (line.endsWith(END_COMMAND)) {
+      const rest = line.slice(0, -END_COMMAND.length);
+      if (rest.length > 0) this.push('Output', rest);
+      this.followsOpen = false;
+      return;
+    }
+    const colon = this.inFollowsOutput ? -1 : headerColon(line);
+    if (colon !== -1) {
+      this.push(line.slice(0, colon), line.slice(colon + 2));
+      return;
+    }
+    this.inFollowsOutput = true;
+    this.push('Output', line);
+  }
+
+  /** Count a line against the block size limit; false (and failed) when over it. */
+  private count(line: string, emit: (output: ReaderOutput) => void): boolean {
+    this.messageBytes += line.length + 2;
+    if (this.messageBytes <= this.limits.maxMessageBytes) return true;
+    this.fail(emit, `a message exceeds the ${this.limits.maxMessageBytes}-byte limit`);
+    return false;
   }
 
   private push(key: string, value: string): void {

@@ -71,11 +71,17 @@ describe('AmiReader edge cases', () => {
   });
 
   it('tolerates the pre-Asterisk-14 Response: Follows form of Command', () => {
-    const bytes = Buffer.from('Response: Follows\r\nPrivilege: Command\r\nActionID: 7\r\n/registrar/contact/phone1;@ab: {"uri":"sip:x"}\n1 results found.\n--END COMMAND--\r\n\r\n');
+    const bytes = Buffer.from(
+      'Response: Follows\r\nPrivilege: Command\r\nActionID: 7\r\n/registrar/contact/phone1;@ab: {"uri":"sip:x"}\n\nUptime: 5\n1 results found.\n--END COMMAND--\r\n\r\n' +
+        'Response: Follows\r\nActionID: 8\r\nno newline at the end--END COMMAND--\r\n\r\n',
+    );
     const out = readAll([banner, bytes]);
-    const m = (out[1] as { message: import('../../../src-main/ami/messages').AmiMessage }).message;
-    expect(m.actionId).toBe('7');
-    expect(m.getAll('Output')).toEqual(['/registrar/contact/phone1;@ab: {"uri":"sip:x"}', '1 results found.']);
+    expect(out.map((o) => o.kind)).toEqual(['banner', 'message', 'message']);
+    const [first, second] = out.slice(1).map((o) => (o as { message: import('../../../src-main/ami/messages').AmiMessage }).message);
+    expect(first!.actionId).toBe('7');
+    // Output keeps its empty line and its colons; no header is read once output has started.
+    expect(first!.getAll('Output')).toEqual(['/registrar/contact/phone1;@ab: {"uri":"sip:x"}', '', 'Uptime: 5', '1 results found.']);
+    expect(second!.getAll('Output')).toEqual(['no newline at the end']);
   });
 
   it('reports a line without a colon as malformed and goes on', () => {
