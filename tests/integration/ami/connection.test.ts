@@ -72,6 +72,21 @@ describe('AmiConnection against replayed Asterisk 22 bytes', () => {
     expect(seen).not.toContain('ContactList');
   });
 
+  it('an event listener that throws is reported and the socket loop goes on', async () => {
+    const server = await serve();
+    const c = await connect(server);
+    const problems: AmiProblem[] = [];
+    c.onProblem((p) => problems.push(p));
+    c.onEvent(() => {
+      throw new Error('listener bug');
+    });
+    await c.list({ Action: 'PJSIPShowContacts' });
+    server.push('Event: FullyBooted\r\nPrivilege: system,all\r\nUptime: 0\r\nLastReload: 0\r\nStatus: Fully Booted\r\n\r\n');
+    expect((await c.send({ Action: 'Ping' })).get('Ping')).toBe('Pong');
+    expect(problems.length).toBeGreaterThan(0);
+    expect(problems.every((p) => p.kind === 'listenerError')).toBe(true);
+  });
+
   it('reads "No Contacts found" as an empty list when asked to', async () => {
     const c2 = scriptFromTranscript(readTranscript('c2_dbdel_qualified_contact.txt'), 'S1');
     const server = await serve({
