@@ -20,8 +20,6 @@ export type AmiAction =
   | { Action: 'Getvar'; Variable: string; Channel?: string }
   | { Action: 'Command'; Command: string };
 
-export type AmiActionName = AmiAction['Action'];
-
 /** Throws AmiHeaderInjectionError naming the field if `text` holds CR, LF or NUL. */
 export function checkHeaderText(field: string, text: string): void {
   for (let i = 0; i < text.length; i++) {
