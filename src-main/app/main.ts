@@ -11,7 +11,8 @@ import { systemLanguage, translate, type Language } from '../../src-renderer/i18
 import type { MessageKey } from '../../src-renderer/i18n/en';
 import { safeStorageSecretStore } from './secret-store';
 import { totalWarnings, trayState, type TrayState } from './tray-state';
-import { isAllowedExternalUrl, isTrustedSender, securityHeaders, windowOptions } from './window-options';
+import { denyPermissions, guardContents, isLocalRequest } from './guards';
+import { isTrustedSender, securityHeaders, windowOptions } from './window-options';
 
 const here = import.meta.dirname;
 const pagePath = join(here, '../renderer/index.html');
@@ -45,15 +46,7 @@ function showWindow(): BrowserWindow {
 
 function createWindow(): BrowserWindow {
   const win = new BrowserWindow(windowOptions(join(here, '../preload/preload.cjs'), join(iconDir, 'icon.png')));
-  const contents = win.webContents;
-  // No navigation away from our page and no new windows; allowlisted links go to the OS browser.
-  contents.on('will-navigate', (event) => event.preventDefault());
-  contents.on('will-redirect', (event) => event.preventDefault());
-  contents.on('will-attach-webview', (event) => event.preventDefault());
-  contents.setWindowOpenHandler(({ url }) => {
-    if (isAllowedExternalUrl(url)) void shell.openExternal(url);
-    return { action: 'deny' };
-  });
+  guardContents(win.webContents, (url) => void shell.openExternal(url));
   win.once('ready-to-show', () => win.show());
   win.on('closed', () => {
     if (window === win) window = null;
@@ -64,16 +57,11 @@ function createWindow(): BrowserWindow {
 
 function hardenSession(): void {
   const ses = session.defaultSession;
-  ses.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
-  ses.setPermissionCheckHandler(() => false);
+  denyPermissions(ses);
   ses.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, ...Object.fromEntries(Object.entries(securityHeaders).map(([k, v]) => [k, [v]])) } });
   });
-  // No remote content: the renderer is a local bundle; anything else is cancelled.
-  ses.webRequest.onBeforeRequest((details, callback) => {
-    const url = details.url;
-    callback({ cancel: !(url.startsWith('file:') || url.startsWith('devtools:') || url.startsWith('data:')) });
-  });
+  ses.webRequest.onBeforeRequest((details, callback) => callback({ cancel: !isLocalRequest(details.url) }));
 }
 
 function trayImage(state: TrayState) {

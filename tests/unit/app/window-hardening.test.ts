@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { denyPermissions, guardContents, isLocalRequest } from '../../../src-main/app/guards';
 import {
   contentSecurityPolicy,
   isAllowedExternalUrl,
@@ -79,5 +80,61 @@ describe('desktop window hardening', () => {
     expect(isTrustedSender({ webContentsId: 7, frameUrl: 'https://evil.example/' }, ours)).toBe(false);
     expect(isTrustedSender({ webContentsId: 7, frameUrl: 'file:///tmp/other.html' }, ours)).toBe(false);
     expect(isTrustedSender({ webContentsId: 7, frameUrl: null }, ours)).toBe(false);
+  });
+});
+
+describe('desktop window runtime guards', () => {
+  function fakeContents() {
+    const listeners = new Map<string, (event: { preventDefault(): void }) => void>();
+    let openHandler: ((details: { url: string }) => { action: 'deny' }) | null = null;
+    return {
+      listeners,
+      open: (url: string) => openHandler!({ url }),
+      on: (event: string, listener: (event: { preventDefault(): void }) => void) => listeners.set(event, listener),
+      setWindowOpenHandler: (handler: (details: { url: string }) => { action: 'deny' }) => {
+        openHandler = handler;
+      },
+    };
+  }
+
+  it('prevents navigation, redirects and webviews', () => {
+    const contents = fakeContents();
+    guardContents(contents, () => {});
+    for (const event of ['will-navigate', 'will-redirect', 'will-attach-webview']) {
+      let prevented = false;
+      contents.listeners.get(event)!({ preventDefault: () => (prevented = true) });
+      expect(prevented, event).toBe(true);
+    }
+  });
+
+  it('denies every new window, handing only allowlisted links to the OS browser', () => {
+    const contents = fakeContents();
+    const opened: string[] = [];
+    guardContents(contents, (url) => opened.push(url));
+    expect(contents.open('https://docs.asterisk.org/Configuration/Channel-Drivers/SIP/')).toEqual({ action: 'deny' });
+    expect(contents.open('https://evil.example/')).toEqual({ action: 'deny' });
+    expect(contents.open('file:///etc/passwd')).toEqual({ action: 'deny' });
+    expect(opened).toEqual(['https://docs.asterisk.org/Configuration/Channel-Drivers/SIP/']);
+  });
+
+  it('refuses every permission request and check', () => {
+    let requestHandler: ((c: unknown, p: string, cb: (granted: boolean) => void) => void) | null = null;
+    let checkHandler: (() => boolean) | null = null;
+    denyPermissions({
+      setPermissionRequestHandler: (handler) => (requestHandler = handler),
+      setPermissionCheckHandler: (handler) => (checkHandler = handler),
+    });
+    const answers: boolean[] = [];
+    for (const permission of ['media', 'geolocation', 'notifications', 'clipboard-read']) requestHandler!(null, permission, (g) => answers.push(g));
+    expect(answers).toEqual([false, false, false, false]);
+    expect(checkHandler!()).toBe(false);
+  });
+
+  it('lets only local requests through (no remote content)', () => {
+    expect(isLocalRequest('file:///opt/RegDesk/out/renderer/assets/index.js')).toBe(true);
+    expect(isLocalRequest('data:,')).toBe(true);
+    expect(isLocalRequest('https://cdn.example/x.js')).toBe(false);
+    expect(isLocalRequest('http://127.0.0.1:8080/')).toBe(false);
+    expect(isLocalRequest('ws://127.0.0.1:8080/ws')).toBe(false);
   });
 });
