@@ -1,12 +1,15 @@
 // The Sandbox's AstDB: Asterisk's main/db.c key space, `/<family>/<key>` -> value, listed in key
 // order as its SQLite table is. Optional persistence to a JSON file, written atomically (temp
-// file + rename) once per event-loop turn after changes, so registrations survive a restart as
-// Asterisk's do without a flood of REGISTERs rewriting the file for each one.
+// file + rename) at most once per PERSIST_DELAY_MS after changes (and on flush), so registrations
+// survive a restart as Asterisk's do without a flood of REGISTERs rewriting the file for each one.
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+
+/** Longest time a change waits before it is written to the file. */
+export const PERSIST_DELAY_MS = 1000;
 
 export class AstDb {
   private readonly entries = new Map<string, string>();
-  private pendingWrite: NodeJS.Immediate | null = null;
+  private pendingWrite: NodeJS.Timeout | null = null;
 
   /** Loads `file` when given and present; every later change is written back to it. */
   constructor(private readonly file?: string) {
@@ -73,7 +76,7 @@ export class AstDb {
   /** Writes pending changes to the file now (call before exit). */
   flush(): void {
     if (!this.pendingWrite || !this.file) return;
-    clearImmediate(this.pendingWrite);
+    clearTimeout(this.pendingWrite);
     this.pendingWrite = null;
     const temp = `${this.file}.${process.pid}.tmp`;
     writeFileSync(temp, JSON.stringify(Object.fromEntries(this.entries)));
@@ -81,7 +84,7 @@ export class AstDb {
   }
 
   private changed(): void {
-    if (this.file && !this.pendingWrite) this.pendingWrite = setImmediate(() => this.flush());
+    if (this.file && !this.pendingWrite) this.pendingWrite = setTimeout(() => this.flush(), PERSIST_DELAY_MS);
   }
 }
 

@@ -57,7 +57,8 @@ export function startDemoPhones(server: UdpAddress, config: SandboxConfig, opts:
 
   const boot = async (script: DemoPhone, password: string): Promise<void> => {
     if (stopped) return;
-    const phone = await SipPhone.open({ server, user: script.endpoint, password, userAgent: script.userAgent, answerOptions: script.answersOptions });
+    const bind = server.address.includes(':') ? '::1' : '127.0.0.1';
+    const phone = await SipPhone.open({ server, bind, user: script.endpoint, password, userAgent: script.userAgent, answerOptions: script.answersOptions });
     phones.add(phone);
     let refused = false;
     const register = async (): Promise<void> => {

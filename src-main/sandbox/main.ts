@@ -6,6 +6,7 @@ import { startAmiServer } from './ami/server';
 import { loadSandboxConfig } from './config/load';
 import { startDemoPhones } from './demo-phones';
 import { SandboxPbx } from './pbx';
+import { uriHost } from './sip/message';
 
 const USAGE = `usage: npm run sandbox -- [--config DIR] [--sip-port N] [--ami-port N] [--bind ADDR] [--astdb FILE] [--demo]
   --config DIR   pjsip.conf, optional pjsip_wizard.conf and manager.conf (default: the bundled demo configuration)
@@ -52,9 +53,13 @@ async function main(): Promise<void> {
     log,
   });
   const ami = await startAmiServer({ pbx, bind, port: port(values['ami-port'], 5038, '--ami-port') });
-  console.log(`Sandbox PBX (Asterisk 22 compatible) listening: SIP udp ${pbx.sipAddress.address}:${pbx.sipAddress.port}, AMI tcp ${ami.address}:${ami.port}`);
-  console.log(`Phones register as <endpoint>@${pbx.sipAddress.address}:${pbx.sipAddress.port}; AMI users: ${config.managerUsers.map((u) => u.name).join(', ')}`);
-  const demo = values.demo ? startDemoPhones(pbx.sipAddress, config, { log }) : null;
+  const sip = `${uriHost(pbx.sipAddress.address)}:${pbx.sipAddress.port}`;
+  console.log(`Sandbox PBX (Asterisk 22 compatible) listening: SIP udp ${sip}, AMI tcp ${uriHost(ami.address)}:${ami.port}`);
+  console.log(`Phones register as <endpoint>@${sip}; AMI users: ${config.managerUsers.map((u) => u.name).join(', ')}`);
+  // Demo phones call the registrar on loopback even when it listens on every address.
+  const loopback = bind === '::' ? '::1' : bind === '0.0.0.0' ? '127.0.0.1' : pbx.sipAddress.address;
+  const demoServer = { address: loopback, port: pbx.sipAddress.port };
+  const demo = values.demo ? startDemoPhones(demoServer, config, { log }) : null;
 
   const stop = async () => {
     await demo?.stop();

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AstDb } from '../../../src-main/sandbox/astdb';
+import { AstDb, PERSIST_DELAY_MS } from '../../../src-main/sandbox/astdb';
 
 describe('AstDb', () => {
   it('lists a family with full-path keys in key order, as DBGetTree does', () => {
@@ -42,7 +42,7 @@ describe('AstDb', () => {
       db.put('registrar/contact', 'phone1;@aa', '{"uri":"sip:a"}');
       db.put('registrar/contact', 'phone1;@bb', 'gone soon');
       db.del('registrar/contact', 'phone1;@bb');
-      await new Promise((r) => setImmediate(r)); // the coalesced write runs on the next turn
+      await new Promise((r) => setTimeout(r, PERSIST_DELAY_MS + 100)); // the coalesced write
       expect(readdirSync(dir)).toEqual(['astdb.json']);
       expect(new AstDb(file).tree()).toEqual([{ key: '/registrar/contact/phone1;@aa', value: '{"uri":"sip:a"}' }]);
     });
