@@ -47,8 +47,9 @@ try {
     if (Date.now() > deadline) throw new Error('sandbox sync did not finish in 60 s');
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
+  // One browser context: the one-time token is redeemed by the first run, later runs reload in its session.
+  const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1440, height: 900 } });
   for (let run = 0; run < RUNS; run++) {
-    const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1440, height: 900 } });
     const page = await context.newPage();
     await page.goto(stack.web.url);
     await page.waitForFunction((n) => document.querySelector('.count')?.textContent === `${n} of ${n} endpoints`, ENDPOINTS, { timeout: 60_000 });
@@ -70,8 +71,9 @@ try {
       return result;
     }, QUERY);
     keystrokes.push(...times);
-    await context.close();
+    await page.close();
   }
+  await context.close();
 } finally {
   await browser.close();
   await stack.close();

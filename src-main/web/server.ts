@@ -1,7 +1,8 @@
 // Browser mode: the built renderer over HTTP and the ipc contract over a WebSocket, behind a
-// one-time token. The token arrives once in the URL (?token=...), is checked in constant time,
-// then lives in an HttpOnly SameSite=Strict cookie so a reload works; the WebSocket upgrade
-// checks the same cookie and that the Origin is this server.
+// one-time token. The printed URL's token (?token=...) is checked in constant time and can be
+// redeemed once: it is traded for a fresh session secret in an HttpOnly SameSite=Strict cookie,
+// so reloads work while a copy of the URL (shell history, a screenshot) opens nothing. The
+// WebSocket upgrade checks the session cookie and that the Origin is this server.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -27,7 +28,7 @@ export interface WebServer {
   host: string;
   port: number;
   token: string;
-  /** The URL to open, with the token. */
+  /** The URL to open, with the one-time token. */
   url: string;
   close(): Promise<void>;
 }
@@ -60,7 +61,13 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const token = options.token ?? createAccessToken();
   const host = options.host ?? '127.0.0.1';
   const sockets = new WebSocketServer({ noServer: true, maxPayload: maxMessageBytes });
+  /** The session secret the one-time token was traded for; null until it is redeemed. */
+  let session: string | null = null;
   let port = 0;
+
+  function hasSession(request: IncomingMessage): boolean {
+    return session !== null && tokenMatches(session, readCookie(request, cookieName(port)));
+  }
 
   const server = createServer((request, response) => {
     void serveHttp(request, response);
@@ -70,21 +77,27 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     if (request.method !== 'GET' && request.method !== 'HEAD') return refuse(response, 405, 'Method not allowed');
     const url = new URL(request.url ?? '/', 'http://localhost');
     const offered = url.searchParams.get('token');
+    const inSession = hasSession(request);
     if (offered !== null) {
-      if (!tokenMatches(token, offered)) return refuse(response, 403, 'Forbidden: wrong token');
-      // Keep the token out of the address bar and history: cookie, then redirect to the clean URL.
+      let cookie: string | null = null;
+      if (!inSession) {
+        if (session !== null || !tokenMatches(token, offered)) {
+          return refuse(response, 403, 'Forbidden: wrong token, or this one-time link was already used (restart `npm run web` for a new one)');
+        }
+        session = createAccessToken();
+        cookie = `${cookieName(port)}=${session}; HttpOnly; SameSite=Strict; Path=/`;
+      }
+      // Keep the token out of the address bar and history: redirect to the clean URL.
       url.searchParams.delete('token');
       response.writeHead(303, {
         ...securityHeaders,
-        'Set-Cookie': `${cookieName(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`,
+        ...(cookie ? { 'Set-Cookie': cookie } : {}),
         Location: url.pathname + url.search,
         'Cache-Control': 'no-store',
       });
       return void response.end();
     }
-    if (!tokenMatches(token, readCookie(request, cookieName(port)))) {
-      return refuse(response, 403, 'Forbidden: open the URL with the token that `npm run web` printed');
-    }
+    if (!inSession) return refuse(response, 403, 'Forbidden: open the URL with the token that `npm run web` printed');
     const file = await readRendererFile(options.rendererDir, url.pathname);
     if (file === null) return refuse(response, 404, 'Not found');
     response.writeHead(200, { ...securityHeaders, 'Content-Type': file.contentType, 'Cache-Control': 'no-store' });
@@ -96,7 +109,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     if (url.pathname !== webSocketPath) return refuseUpgrade(socket, 404);
     const origin = request.headers.origin;
     const sameOrigin = origin === undefined || origin === `http://${request.headers.host ?? ''}`;
-    if (!sameOrigin || !tokenMatches(token, readCookie(request, cookieName(port)))) return refuseUpgrade(socket, 403);
+    if (!sameOrigin || !hasSession(request)) return refuseUpgrade(socket, 403);
     sockets.handleUpgrade(request, socket, head, (ws) => serveWebSocket(ws));
   });
 

@@ -12,6 +12,8 @@ let server: WebServer;
 let base: string;
 let cookieName: string;
 let rendererDir: string;
+/** Set by the redemption test; the tests after it run in that session. */
+let sessionCookie = '';
 const services = new RecordingServices();
 
 beforeAll(async () => {
@@ -69,37 +71,46 @@ describe('browser mode access token', () => {
     expect((await fetch(`${base}/`, { headers: { cookie: `${cookieName}=nope` } })).status).toBe(403);
   });
 
-  it('trades the right token for a cookie, then serves the page with the CSP header', async () => {
+  it('trades the right token for a session cookie once, then serves the page with the CSP header', async () => {
     const first = await fetch(`${base}/?token=${server.token}`, { redirect: 'manual' });
     expect(first.status).toBe(303);
     expect(first.headers.get('location')).toBe('/');
     const setCookie = first.headers.get('set-cookie') ?? '';
     expect(setCookie).toContain('HttpOnly');
     expect(setCookie).toContain('SameSite=Strict');
-    const cookie = setCookie.split(';')[0]!;
-    const page = await fetch(`${base}/`, { headers: { cookie } });
+    sessionCookie = setCookie.split(';')[0]!;
+    // The session secret is fresh: the printed token itself is not a key to anything.
+    expect(sessionCookie).not.toBe(`${cookieName}=${server.token}`);
+    const page = await fetch(`${base}/`, { headers: { cookie: sessionCookie } });
     expect(page.status).toBe(200);
     expect(page.headers.get('content-security-policy')).toBe(contentSecurityPolicy);
     expect(await page.text()).toContain('<title>RegDesk</title>');
   });
 
+  it('refuses the same token a second time without the session (a copied link opens nothing)', async () => {
+    expect((await fetch(`${base}/?token=${server.token}`, { redirect: 'manual' })).status).toBe(403);
+    expect((await fetch(`${base}/`, { headers: { cookie: `${cookieName}=${server.token}` } })).status).toBe(403);
+    // The browser that redeemed it can reopen the link: it is already in session.
+    const again = await fetch(`${base}/?token=${server.token}`, { redirect: 'manual', headers: { cookie: sessionCookie } });
+    expect(again.status).toBe(303);
+    expect(again.headers.get('set-cookie')).toBeNull();
+  });
+
   it('does not serve files outside the renderer folder', async () => {
-    const cookie = `${cookieName}=${server.token}`;
     for (const path of ['/../package.json', '/%2e%2e/package.json', '/%E0%A4%A']) {
-      expect((await fetch(`${base}${path}`, { headers: { cookie } })).status).toBe(404);
+      expect((await fetch(`${base}${path}`, { headers: { cookie: sessionCookie } })).status).toBe(404);
     }
   });
 
   it('refuses the WebSocket upgrade without a token, with a wrong one, or from another origin', async () => {
     await expect(openSocket({})).resolves.toEqual({ status: 403 });
     await expect(openSocket({ cookie: `${cookieName}=wrong` })).resolves.toEqual({ status: 403 });
-    await expect(
-      openSocket({ cookie: `${cookieName}=${server.token}`, origin: 'http://evil.example' }),
-    ).resolves.toEqual({ status: 403 });
+    await expect(openSocket({ cookie: `${cookieName}=${server.token}` })).resolves.toEqual({ status: 403 });
+    await expect(openSocket({ cookie: sessionCookie, origin: 'http://evil.example' })).resolves.toEqual({ status: 403 });
   });
 
   it('carries calls, validation errors and pushed events over the WebSocket with the right token', async () => {
-    const opened = await openSocket({ cookie: `${cookieName}=${server.token}`, origin: base });
+    const opened = await openSocket({ cookie: sessionCookie, origin: base });
     if (!('ws' in opened)) throw new Error(`upgrade refused: ${opened.status}`);
     const { ws } = opened;
     try {
