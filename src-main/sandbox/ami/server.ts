@@ -27,6 +27,8 @@ export interface AmiServerOptions {
   authLimit?: number;
   /** Default 100 (manager.conf writetimeout). */
   writeTimeoutMs?: number;
+  /** Epoch ms; give the PBX's clock when it has one (Date.now by default). */
+  clock?: () => number;
 }
 
 export interface AmiServer {
@@ -73,7 +75,7 @@ export function startAmiServer(opts: AmiServerOptions): Promise<AmiServer> {
       {
         pbx: opts.pbx,
         actions: ACTIONS,
-        now: () => Date.now(),
+        now: opts.clock ?? Date.now,
         write: (text) => {
           if (socket.destroyed || socket.writableEnded) return;
           // In slices, so that the watchdog sees a steady reader make progress on a long answer.
