@@ -1,6 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+
+// electron-builder's own schema check, from the engine electron-builder itself loads.
+const fromElectronBuilder = createRequire(import.meta.resolve('electron-builder/package.json'));
+const { validateConfiguration } = fromElectronBuilder('app-builder-lib/out/util/config/config') as {
+  validateConfiguration(config: unknown, logger: unknown): Promise<void>;
+};
+const { DebugLogger } = fromElectronBuilder('builder-util') as { DebugLogger: new (enabled: boolean) => unknown };
 
 interface BuilderConfig {
   appId: string;
@@ -22,6 +30,15 @@ function pngSize(path: string): { width: number; height: number } {
 }
 
 describe('electron-builder configuration', () => {
+  it('passes electron-builder\'s own schema validation', async () => {
+    await expect(validateConfiguration(config, new DebugLogger(false))).resolves.toBeUndefined();
+  });
+
+  it('would be refused by that validation if it held an unknown option (the check is real)', async () => {
+    const broken = { ...config, linux: { ...config.linux, targets: ['AppImage'] } };
+    await expect(validateConfiguration(broken, new DebugLogger(false))).rejects.toThrow(/Invalid configuration/);
+  });
+
   it('names the app dev.regdesk.app / RegDesk', () => {
     expect(config.appId).toBe('dev.regdesk.app');
     expect(config.productName).toBe('RegDesk');
