@@ -32,6 +32,7 @@ export class Registrar {
   private readonly auths: Map<string, SandboxAuth>;
   private readonly aors: Map<string, Aor>;
   private readonly digest = new DigestAuthority();
+  private readonly unidentified = new UnidentifiedRequests();
 
   constructor(private readonly deps: RegistrarDeps) {
     this.endpoints = new Map(deps.config.endpoints.map((e) => [e.name, e]));
@@ -57,11 +58,14 @@ export class Registrar {
 
     if (!endpoint) {
       // No such endpoint: Asterisk challenges anyway (the artificial endpoint) so a scanner
-      // cannot tell names apart, and reports the name it was given.
-      security({ event: 'InvalidAccountID', accountId: fromUser });
-      this.deps.log(`Request 'REGISTER' from '${headerValue(req.headers, 'from') ?? ''}' failed for '${remote}' (callid: ${callId}) - No matching endpoint found`);
+      // cannot tell names apart, and reports the name only once a source keeps trying.
+      if (this.unidentified.count(from.address, this.deps.now())) {
+        security({ event: 'InvalidAccountID', accountId: fromUser });
+        this.deps.log(`Request 'REGISTER' from '${headerValue(req.headers, 'from') ?? ''}' failed for '${remote}' (callid: ${callId}) - No matching endpoint found`);
+      }
       return challenge(UNKNOWN_ACCOUNT);
     }
+    this.unidentified.forget(from.address);
 
     if (endpoint.auth !== null) {
       const authHeader = headerValue(req.headers, 'authorization');
@@ -175,4 +179,34 @@ function registerRequest(req: SipRequest, endpoint: string, nowMs: number): Regi
 /** A decimal number, or NaN for anything else (core answers 400 for a non-integer). */
 function strictNumber(s: string): number {
   return /^\d+$/.test(s.trim()) ? Number(s.trim()) : Number.NaN;
+}
+
+/** unidentified_request_count / _period defaults: res_pjsip/config_global.c. */
+const UNIDENTIFIED_REQUEST_COUNT = 5;
+const UNIDENTIFIED_REQUEST_PERIOD_MS = 5_000;
+
+/**
+ * pjsip_distributor.c with auth_username in endpoint_identifier_order (Asterisk 22's default):
+ * requests from no known endpoint are counted per source address, and reported
+ * (InvalidAccountID) only from the 5th one within 5 s on. Entries older than four periods go.
+ */
+class UnidentifiedRequests {
+  private readonly seen = new Map<string, { firstSeen: number; count: number }>();
+
+  /** Counts one request from `address`; true when it is to be reported. */
+  count(address: string, nowMs: number): boolean {
+    for (const [a, e] of this.seen) if (nowMs - e.firstSeen > 4 * UNIDENTIFIED_REQUEST_PERIOD_MS) this.seen.delete(a);
+    const entry = this.seen.get(address);
+    if (!entry) {
+      this.seen.set(address, { firstSeen: nowMs, count: 1 });
+      return false;
+    }
+    entry.count++;
+    return nowMs - entry.firstSeen < UNIDENTIFIED_REQUEST_PERIOD_MS && entry.count >= UNIDENTIFIED_REQUEST_COUNT;
+  }
+
+  /** A known endpoint spoke from `address`: its count starts over. */
+  forget(address: string): void {
+    this.seen.delete(address);
+  }
 }

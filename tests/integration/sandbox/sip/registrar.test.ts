@@ -137,11 +137,16 @@ describe('REGISTER', () => {
     expect(pbx.contacts()).toEqual([]);
   });
 
-  it('challenges an unknown endpoint like a known one and reports InvalidAccountID', async () => {
-    const { pbx, take } = await startLab();
-    const res = await (await phone(pbx.sipAddress, 'nosuch')).register(3600);
-    expect(res.status).toBe(401);
-    expect(take()).toEqual(['InvalidAccountID', 'ChallengeSent', 'InvalidAccountID', 'ChallengeSent']);
+  it('challenges an unknown endpoint like a known one, and reports InvalidAccountID from the 5th try in 5 s', async () => {
+    const { pbx, events, take } = await startLab();
+    const scanner = await phone(pbx.sipAddress, 'nosuch');
+    expect((await scanner.register(3600)).status).toBe(401);
+    expect(take()).toEqual(['ChallengeSent', 'ChallengeSent']);
+    expect(fieldOf(events[0], 'AccountID')).toBe('<unknown>');
+    await scanner.register(3600);
+    await scanner.register(3600);
+    expect(take()).toEqual(['ChallengeSent', 'ChallengeSent', 'InvalidAccountID', 'ChallengeSent', 'InvalidAccountID', 'ChallengeSent']);
+    expect(fieldOf(events.find((e) => e.event === 'InvalidAccountID'), 'AccountID')).toBe('nosuch');
   });
 
   it('answers 403 for an AOR without max_contacts (res_pjsip_registrar.c)', async () => {
