@@ -63,7 +63,7 @@ export const en = {
 
   'table.label': 'Endpoints',
   'table.filter': 'Filter endpoints',
-  'table.filterHint': 'Type to filter, / to focus, arrows to move, Enter to open',
+  'table.filterHint': 'Type to filter, / to focus, arrows to move, Enter to open, Escape to close',
   'table.count': '{shown} of {total} endpoints',
   'table.empty': 'No endpoint matches.',
   'col.endpoint': 'Endpoint',

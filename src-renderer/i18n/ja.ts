@@ -65,7 +65,7 @@ export const ja: Record<MessageKey, string> = {
 
   'table.label': 'エンドポイント',
   'table.filter': 'エンドポイントを絞り込み',
-  'table.filterHint': '入力で絞り込み、/ で検索欄へ、矢印キーで移動、Enter で開く',
+  'table.filterHint': '入力で絞り込み、/ で検索欄へ、矢印キーで移動、Enter で開く、Escape で閉じる',
   'table.count': '{total} 件中 {shown} 件のエンドポイント',
   'table.empty': '一致するエンドポイントはありません。',
   'col.endpoint': 'エンドポイント',

@@ -59,11 +59,13 @@ describe.runIf(verdict.run || verdict.failure !== null)('the endpoint table with
       const names = await page.locator('[data-endpoint]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-endpoint')));
       expect(names).toEqual(['ep09990', 'ep09991', 'ep09992', 'ep09993', 'ep09994', 'ep09995', 'ep09996', 'ep09997', 'ep09998', 'ep09999']);
 
-      // Arrow keys move through the filtered rows; Enter opens the endpoint.
+      // Arrow keys move through the filtered rows; Enter opens the endpoint, Escape closes it.
       await page.keyboard.press('ArrowDown');
       await page.keyboard.press('ArrowDown');
       await page.keyboard.press('Enter');
       await expect.poll(() => page.locator('#detail-title').textContent()).toBe('ep09991');
+      await page.keyboard.press('Escape');
+      await expect.poll(() => page.locator('#detail-title').count()).toBe(0);
 
       // Scrolling the cleared table far down renders the rows there, still as a window.
       await page.fill('input[type=search]', '');
