@@ -65,10 +65,15 @@ interface Pending {
 
 type Listener<T> = (value: T) => void;
 
+/** Bound on the events kept for a first listener that never comes. */
+const MAX_EARLY_EVENTS = 10_000;
+
 export class AmiConnection {
   private readonly reader: AmiReader;
   private readonly pending = new Map<string, Pending>();
   private readonly eventListeners = new Set<Listener<AmiMessage>>();
+  /** Events received before the first onEvent listener; null once one subscribed. */
+  private earlyEvents: AmiMessage[] | null = [];
   private readonly problemListeners = new Set<Listener<AmiProblem>>();
   private readonly closeListeners = new Set<Listener<AmiError | null>>();
   private nextId = 1;
@@ -126,9 +131,18 @@ export class AmiConnection {
     return this.enqueue(action, options, options.timeoutMs) as Promise<AmiList>;
   }
 
-  /** Unsolicited events (no ActionID of ours). Returns an unsubscribe function. */
+  /**
+   * Unsolicited events (no ActionID of ours). Returns an unsubscribe function. The first
+   * listener also gets the events that arrived before anyone listened: Asterisk sends
+   * FullyBooted and the login's own SuccessfulAuth in the same breath as `Authentication
+   * accepted`, before connect() has even resolved.
+   */
   onEvent(listener: Listener<AmiMessage>): () => boolean {
-    return subscribe(this.eventListeners, listener);
+    const unsubscribe = subscribe(this.eventListeners, listener);
+    const early = this.earlyEvents;
+    this.earlyEvents = null;
+    for (const message of early ?? []) this.call(listener, message);
+    return unsubscribe;
   }
 
   onProblem(listener: Listener<AmiProblem>): () => boolean {
@@ -237,6 +251,10 @@ export class AmiConnection {
     if (message.event !== undefined) {
       if (pending?.list && pending.response) return this.listItem(actionId!, pending, message);
       if (actionId !== undefined && actionId.startsWith('RD-')) return; // a late list item
+      if (this.earlyEvents) {
+        if (this.earlyEvents.length < MAX_EARLY_EVENTS) this.earlyEvents.push(message);
+        return;
+      }
       for (const listener of this.eventListeners) this.call(listener, message);
       return;
     }

@@ -21,6 +21,18 @@ export interface SessionStatus {
   error: AmiError | null;
   /** Epoch ms of the last status change. */
   since: number;
+  /**
+   * Whether this AMI user receives `security` events (FailedACL: refused REGISTERs). Asterisk
+   * has no action that tells a user its read classes, but every login fires SuccessfulAuth to
+   * every session reading `security`, our own included: true once a security event arrives,
+   * false if none came within the probe time after login, null until then.
+   */
+  readsSecurityEvents: boolean | null;
+}
+
+/** Options of a change batch: `resync` marks the batch that replaces the whole state after a (re)sync. */
+export interface ChangeBatch {
+  resync: boolean;
 }
 
 export type SessionProblem =
@@ -32,6 +44,10 @@ export type SessionProblem =
 
 export interface PbxSessionOptions extends AmiConnectOptions {
   backoff?: Partial<BackoffOptions>;
+  /** False for one-shot use (the CLI): the first connect or sync failure is final. Default true. */
+  retry?: boolean;
+  /** How long after login a missing security event means the user cannot read them. Default 5 s. */
+  securityProbeMs?: number;
   /** Epoch ms; injectable for tests. */
   now?: () => number;
   random?: () => number;
@@ -50,7 +66,7 @@ export class PbxSession {
   private wakeUp: (() => void) | null = null;
   /** Contact ids whose DBGet is in flight -> whether another event asked for a fresh read meanwhile. */
   private readonly reading = new Map<string, boolean>();
-  private readonly changeListeners = new Set<Listener<StateChange[]>>();
+  private readonly changeListeners = new Set<(changes: StateChange[], batch: ChangeBatch) => void>();
   private readonly statusListeners = new Set<Listener<SessionStatus>>();
   private readonly problemListeners = new Set<Listener<SessionProblem>>();
   private readonly backoff: BackoffOptions;
@@ -62,7 +78,7 @@ export class PbxSession {
     this.backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
     this.now = options.now ?? Date.now;
     this.random = options.random ?? Math.random;
-    this.currentStatus = { state: 'connecting', error: null, since: this.now() };
+    this.currentStatus = { state: 'connecting', error: null, since: this.now(), readsSecurityEvents: null };
     this.running = this.run();
   }
 
@@ -81,7 +97,7 @@ export class PbxSession {
   }
 
   /** Batches of state changes: one per live event, one per (re)sync, one per local action. */
-  onChange(listener: Listener<StateChange[]>): () => boolean {
+  onChange(listener: (changes: StateChange[], batch: ChangeBatch) => void): () => boolean {
     return subscribe(this.changeListeners, listener);
   }
 
@@ -155,6 +171,7 @@ export class PbxSession {
     while (!this.closing) {
       const dropped = await this.connectAndSync();
       if (this.closing || this.currentStatus.state === 'failed') return;
+      if (this.options.retry === false) return this.setStatus('failed', this.currentStatus.error ?? new AmiError('disconnected', 'the AMI connection ended'));
       if (dropped === 'wasLive') attempt = 0;
       await this.sleep(backoffDelay(attempt++, this.backoff, this.random()));
     }
@@ -181,7 +198,11 @@ export class PbxSession {
     connection.onProblem((p) => this.report(p));
     // Buffer events from login on; they are applied after the snapshot.
     let buffer: Array<{ message: AmiMessage; at: number }> | null = [];
+    this.setSecurityReading(null);
+    const probe = setTimeout(() => this.currentStatus.readsSecurityEvents ?? this.setSecurityReading(false), this.options.securityProbeMs ?? 5_000);
+    connection.onClose(() => clearTimeout(probe));
     connection.onEvent((message) => {
+      if (message.get('Privilege')?.split(',').includes('security')) this.setSecurityReading(true);
       if (buffer) buffer.push({ message, at: this.now() });
       else this.applyEvent(message, this.now());
     });
@@ -191,7 +212,7 @@ export class PbxSession {
       for (const r of rejected) this.report({ kind: 'unreadableBlock', error: r.error, message: r.message });
       const previous = this.current;
       this.current = RegistrarState.fromSnapshot(snapshot, previous ?? undefined);
-      this.publish(resyncChanges(previous, this.current));
+      this.publish(resyncChanges(previous, this.current), { resync: true });
       const pending = buffer;
       buffer = null;
       for (const { message, at } of pending) this.applyEvent(message, at);
@@ -249,14 +270,30 @@ export class PbxSession {
       });
   }
 
-  private publish(changes: StateChange[]): void {
+  private publish(changes: StateChange[], batch: ChangeBatch = { resync: false }): void {
     if (changes.length === 0) return;
-    for (const listener of this.changeListeners) this.call(listener, changes);
+    for (const listener of this.changeListeners) {
+      try {
+        listener(changes, batch);
+      } catch (error) {
+        this.report({ kind: 'listenerError', error });
+      }
+    }
   }
 
   private setStatus(state: SessionState, error: AmiError | null): void {
     if (state === this.currentStatus.state && error === this.currentStatus.error) return;
-    this.currentStatus = { state, error, since: this.now() };
+    this.currentStatus = { ...this.currentStatus, state, error, since: this.now() };
+    this.announceStatus();
+  }
+
+  private setSecurityReading(reads: boolean | null): void {
+    if (reads === this.currentStatus.readsSecurityEvents) return;
+    this.currentStatus = { ...this.currentStatus, readsSecurityEvents: reads };
+    this.announceStatus();
+  }
+
+  private announceStatus(): void {
     for (const listener of this.statusListeners) this.call(listener, this.currentStatus);
   }
 
@@ -309,7 +346,7 @@ function asAmiError(e: unknown): AmiError {
   return e instanceof AmiError ? e : new AmiError('protocol', e instanceof Error ? e.message : String(e), { cause: e });
 }
 
-function subscribe<T>(set: Set<Listener<T>>, listener: Listener<T>): () => boolean {
+function subscribe<F>(set: Set<F>, listener: F): () => boolean {
   set.add(listener);
   return () => set.delete(listener);
 }

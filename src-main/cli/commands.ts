@@ -69,7 +69,7 @@ async function connectPbx(o: CliOptions): Promise<Connected> {
   } else if (!o.user || !o.secret) {
     throw new Error('need --user and a secret (REGDESK_AMI_SECRET or --secret), or --sandbox');
   }
-  const session = PbxSession.start({ ...login, connectTimeoutMs: o.timeoutMs, loginTimeoutMs: o.timeoutMs });
+  const session = PbxSession.start({ ...login, connectTimeoutMs: o.timeoutMs, loginTimeoutMs: o.timeoutMs, retry: false });
   const close = async () => {
     await session.close();
     await sandbox?.close();
@@ -128,13 +128,25 @@ function alertLine(a: Omit<RefusalAlert, 'pbxId' | 'pbxName'>): string {
 function watch(o: CliOptions, out: Out): Promise<boolean> {
   return withPbx(o, ({ session, pbxLabel }) => {
     const print = (text: string, json: object) => out.write(o.json ? JSON.stringify(json) + '\n' : text + '\n');
+    let printedState = session.status().state;
+    let warnedSecurity = false;
     // Every refusal is printed: a terminal log is not rate-limited like notifications.
     const link = new PbxLink(session, new RefusalAlertPolicy(0), 'cli', {
       rows: () => {},
       endpointChanged: () => {},
       status: () => {
         const s = session.status();
-        print(`-- ${pbxLabel}: ${s.state}${s.error ? ` (${s.error.message})` : ''}`, { event: 'status', state: s.state, error: s.error?.message ?? null });
+        if (s.state !== printedState) {
+          printedState = s.state;
+          print(`-- ${pbxLabel}: ${s.state}${s.error ? ` (${s.error.message})` : ''}`, { event: 'status', state: s.state, error: s.error?.message ?? null });
+        }
+        if (s.readsSecurityEvents === false && !warnedSecurity) {
+          warnedSecurity = true;
+          print(
+            `-- WARNING: AMI user ${o.user || '(sandbox)'} does not receive security events, so refused REGISTERs (FailedACL) will not show. In manager.conf give it: read = system,security`,
+            { event: 'noSecurityEvents', user: o.user },
+          );
+        }
       },
       refusalAlert: (a) => print(alertLine(a), { event: 'refusal', ...a }),
       history: (endpoint, e) => print(historyLine(endpoint, e), { event: 'history', endpoint, ...e }),

@@ -81,7 +81,7 @@ export async function createServices(opts: ServicesOptions): Promise<RegDeskServ
       state: e.link ? e.link.connectionState() : 'disconnected',
       error: e.link ? e.link.error() : null,
       warnings: e.link ? e.link.warnings() : 0,
-      readsSecurityEvents: null,
+      readsSecurityEvents: e.link ? e.link.session.status().readsSecurityEvents : null,
       ...(e.kind === 'sandbox' && sandbox ? { sipAddress: sandbox.pbx.sipAddress } : {}),
     };
   }

@@ -39,7 +39,7 @@ export class PbxLink {
     private readonly now: () => number = Date.now,
   ) {
     this.unsubscribe = [
-      session.onChange((changes) => this.onChanges(changes)),
+      session.onChange((changes, batch) => this.onChanges(changes, batch.resync)),
       session.onStatus(() => this.events.status()),
     ];
   }
@@ -91,18 +91,17 @@ export class PbxLink {
     await this.session.close();
   }
 
-  private onChanges(changes: StateChange[]): void {
+  /** `resync`: the batch replaces the whole state (endpoints may have appeared or gone). */
+  private onChanges(changes: StateChange[], resync: boolean): void {
     const state = this.session.state();
     if (!state) return;
     const at = this.now();
     const touched = new Set<string>();
     for (const change of changes) {
-      const endpoint = this.recordChange(change, at);
+      const endpoint = this.recordChange(change, at, resync);
       if (endpoint) touched.add(endpoint);
     }
-    // A (re)sync replaces everything: endpoints may have appeared or gone.
-    const fullRefresh = changes.length === 0 || changes.length > state.endpoints().length;
-    const names = fullRefresh ? state.endpoints().map((e) => e.name) : [...touched];
+    const names = resync ? state.endpoints().map((e) => e.name) : [...touched];
     const upserted: EndpointRow[] = [];
     for (const name of names) {
       if (!state.endpoint(name)) continue;
@@ -113,7 +112,7 @@ export class PbxLink {
       this.rowKeys.set(name, key);
       upserted.push(row);
     }
-    const removed = fullRefresh ? [...this.rows.keys()].filter((n) => !state.endpoint(n)) : [];
+    const removed = resync ? [...this.rows.keys()].filter((n) => !state.endpoint(n)) : [];
     for (const n of removed) {
       this.rows.delete(n);
       this.rowKeys.delete(n);
@@ -123,13 +122,15 @@ export class PbxLink {
     if (upserted.length || removed.length) this.events.status();
   }
 
-  /** History and refusal bookkeeping for one change; returns the endpoint it concerns. */
-  private recordChange(change: StateChange, at: number): string | null {
+  /** History and refusal bookkeeping for one change; returns the endpoint it concerns.
+   *  A sync reads what is there, not when it happened: it records no history. */
+  private recordChange(change: StateChange, at: number, resync: boolean): string | null {
     switch (change.kind) {
       case 'contactUpserted': {
         const c = change.contact;
         const previous = this.lastStatus.get(c.id);
         this.lastStatus.set(c.id, c.status);
+        if (resync) return c.endpoint;
         if (previous === undefined) this.pushHistory(c.endpoint, { at, kind: 'registered', contactUri: c.uri });
         else if (previous !== c.status && (c.status === 'Reachable' || c.status === 'Unreachable')) {
           this.pushHistory(c.endpoint, { at, kind: c.status === 'Reachable' ? 'reachable' : 'unreachable', contactUri: c.uri });
@@ -138,7 +139,7 @@ export class PbxLink {
       }
       case 'contactRemoved':
         this.lastStatus.delete(change.contactId);
-        if (change.reason === 'unregisteredOrExpired') this.pushHistory(change.endpoint, { at, kind: 'unregistered' });
+        if (change.reason === 'unregisteredOrExpired' && !resync) this.pushHistory(change.endpoint, { at, kind: 'unregistered' });
         return change.endpoint;
       case 'endpointUpdated':
         return change.endpoint.name;
