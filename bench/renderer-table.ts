@@ -36,7 +36,7 @@ function summary(values: number[]): { median: number; max: number; samples: numb
 const executable = findChromium();
 if (executable === null) throw new Error('no Chromium found (Debian: apt-get install chromium)');
 const configDir = configWithEndpoints(ENDPOINTS);
-const stack = await startStack(configDir);
+const stack = await startStack({ configDir });
 const browser = await launchChromium(executable);
 const firstRender: number[] = [];
 const keystrokes: Array<{ script: number; frame: number }> = [];

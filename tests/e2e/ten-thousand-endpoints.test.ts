@@ -31,7 +31,7 @@ describe.runIf(verdict.run || verdict.failure !== null)('the endpoint table with
   beforeAll(async () => {
     if (verdict.failure) throw new Error(verdict.failure);
     configDir = tenThousandEndpointConfig();
-    stack = await startStack(configDir);
+    stack = await startStack({ configDir });
     browser = await launchChromium(findChromium()!);
   }, 90_000);
 

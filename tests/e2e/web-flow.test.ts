@@ -1,7 +1,7 @@
 // The whole job in a real browser: Debian Chromium driving the built renderer in browser mode,
 // against the real services and a live Sandbox PBX with sipp phones.
 import type { Browser } from 'playwright';
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONTACT_FAMILY } from '../../src-main/sandbox/contact-store';
 import { findChromium, launchChromium, toolsVerdict } from './support/browser';
 import { english, japanese, runRemovalFlow, type Labels } from './support/flow';
@@ -50,4 +50,22 @@ describe.runIf(verdict.run || verdict.failure !== null)('RegDesk in the browser 
   it('runs the same flow with Japanese labels', async () => {
     await runInBrowser(browser, japanese);
   }, 120_000);
+
+  it('tells the admin once, with the manager.conf line, when the AMI user cannot read security events', async () => {
+    // labnosec reads every class but security: it would never see a FailedACL refusal.
+    const stack = await startStack({ amiUser: { username: 'labnosec', secret: 'labnosec-secret' } });
+    const context = await browser.newContext({ locale: 'en-US' });
+    try {
+      const page = await context.newPage();
+      await page.goto(stack.web.url);
+      const warning = page.getByRole('alert').filter({ hasText: 'Refusals cannot be seen on Lab PBX' });
+      await warning.waitFor({ timeout: 30_000 });
+      expect(await warning.locator('code').textContent()).toBe('read = system,security');
+      await warning.getByRole('button', { name: 'Understood' }).click();
+      await expect.poll(() => warning.count()).toBe(0);
+    } finally {
+      await context.close();
+      await stack.close();
+    }
+  }, 60_000);
 });

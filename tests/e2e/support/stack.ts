@@ -34,8 +34,17 @@ export interface Stack {
 
 export const bundledSandboxConfig = join(import.meta.dirname, '../../../resources/sandbox');
 
-/** `configDir`: the Sandbox PBX configuration (pjsip.conf, manager.conf), the bundled lab one by default. */
-export async function startStack(configDir = bundledSandboxConfig): Promise<Stack> {
+export interface StackOptions {
+  /** The Sandbox PBX configuration (pjsip.conf, manager.conf); the bundled lab one by default. */
+  configDir?: string;
+  /** The manager.conf user RegDesk logs in as; `regdesk` (reads system,security) by default. */
+  amiUser?: { username: string; secret: string };
+}
+
+export async function startStack({
+  configDir = bundledSandboxConfig,
+  amiUser = { username: 'regdesk', secret: 'regdesk-sandbox' },
+}: StackOptions = {}): Promise<Stack> {
   if (!existsSync(join(rendererDir, 'index.html'))) throw new Error('out/renderer is missing: run `npm run build` first');
   const dataDir = mkdtempSync(join(tmpdir(), 'regdesk-e2e-'));
   const config = loadSandboxConfig(configDir);
@@ -43,8 +52,8 @@ export async function startStack(configDir = bundledSandboxConfig): Promise<Stac
   const ami = await startAmiServer({ pbx, port: 0, bind: '127.0.0.1' });
   const services = await createServices({ dataDir, secrets: memoryOnly, sandbox: false });
   const lab = await services.addPbx(
-    { name: 'Lab PBX', host: '127.0.0.1', port: ami.port, username: 'regdesk', tls: false },
-    'regdesk-sandbox',
+    { name: 'Lab PBX', host: '127.0.0.1', port: ami.port, username: amiUser.username, tls: false },
+    amiUser.secret,
   );
   const web = await startWebServer({ services, rendererDir, port: 0 });
   return {
