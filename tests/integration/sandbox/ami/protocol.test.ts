@@ -174,6 +174,26 @@ describe('AMI server', () => {
     expect(events).toBeLessThan(30 * 2000);
   });
 
+  it('closes a connection that does not log in within the auth timeout, and refuses connections beyond the limit of unauthenticated ones', async () => {
+    const strict = await startAmiServer({ pbx, port: 0, authTimeoutMs: 1000, authLimit: 2 });
+    try {
+      const first = await rawClient(strict.port);
+      const second = await rawClient(strict.port);
+      clients.push(first, second);
+      await Promise.all([first.banner, second.banner]);
+      const third = await rawClient(strict.port);
+      clients.push(third);
+      await third.closed;
+      expect(third.messages).toEqual([]);
+      await second.login('lab', 'labsecret', 'off');
+      await first.closed;
+      second.send('Action: Ping\r\nActionID: alive\r\n\r\n');
+      expect(await second.waitFor((m) => m.includes('ActionID: alive\r\n'))).toMatch(/^Response: Success\r\n/);
+    } finally {
+      await strict.close();
+    }
+  });
+
   it('closes the session after Logoff with Goodbye', async () => {
     const c = await client();
     await c.login('lab', 'labsecret', 'off');

@@ -13,8 +13,11 @@ import type { RawClient } from './raw-client';
 
 export type Step =
   | { kind: 'connect'; session: string }
-  /** `at`: ms after the recording's first chunk, so that waits (qualify rounds) are kept. */
-  | { kind: 'send'; session: string; text: string; actionId: string; at: number }
+  /**
+   * `at`: ms after the recording's first chunk, so that waits (qualify rounds) are kept;
+   * `after`: how many messages each session had received when it was sent.
+   */
+  | { kind: 'send'; session: string; text: string; actionId: string; at: number; after: Map<string, number> }
   /** tools/options_responder.py: answers OPTIONS on the phone's port for a while. */
   | { kind: 'responder'; port: number; seconds: number }
   | { kind: 'register'; user: string; port: number; contactUri: string; expires: number; password: string; status: number; userAgent: string };
@@ -52,7 +55,8 @@ export function readRecording(name: string): Recording {
       steps.push({ kind: 'connect', session: chunk.session });
       received.set(chunk.session, []);
     } else if (chunk.direction === 'sent') {
-      steps.push({ kind: 'send', session: chunk.session, text, actionId: /ActionID: (\S+)\r\n/.exec(text)?.[1] ?? '', at: clockMs(chunk.time) - t0 });
+      const after = new Map([...received].map(([session, messages]) => [session, messages.length]));
+      steps.push({ kind: 'send', session: chunk.session, text, actionId: /ActionID: (\S+)\r\n/.exec(text)?.[1] ?? '', at: clockMs(chunk.time) - t0, after });
     } else {
       received.get(chunk.session)?.push(...splitMessages(text));
     }
@@ -171,6 +175,12 @@ export async function replay(recording: Recording, target: { sip: { address: str
         if (!client) throw new Error(`session ${step.session} sends before it connects`);
         const wait = started + step.at / timeScale - Date.now();
         if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        // What the lab had received by then (events of expiry or qualify included) arrives first,
+        // so a late timer shows as a late event, not as a different answer.
+        for (const [session, count] of step.after) {
+          const c = clients.get(session);
+          if (c && c.messages.length < count) await c.waitFor(() => c.messages.length >= count, 10_000).catch(() => undefined);
+        }
         client.send(step.text);
         const expected = (recording.received.get(step.session) ?? []).filter((m) => m.includes(`ActionID: ${step.actionId}\r\n`)).length;
         const has = (): number => client.messages.filter((m) => m.includes(`ActionID: ${step.actionId}\r\n`)).length;
