@@ -51,6 +51,36 @@ describe.runIf(verdict.run || verdict.failure !== null)('RegDesk in the browser 
     await runInBrowser(browser, japanese);
   }, 120_000);
 
+  it('adds a PBX from the form, words a refused login for an admin, and never shows the secret again', async () => {
+    const stack = await startStack();
+    const context = await browser.newContext({ locale: 'en-US' });
+    try {
+      const page = await context.newPage();
+      await page.goto(stack.web.url);
+      await page.getByRole('button', { name: 'Add PBX' }).click();
+      const form = page.getByRole('dialog');
+      await form.getByLabel('Name').fill('Wrong secret');
+      await form.getByLabel('Host').fill('127.0.0.1');
+      await form.getByLabel('AMI port').fill(String(stack.ami.port));
+      await form.getByLabel('AMI user').fill('regdesk');
+      await form.getByLabel('AMI secret').fill('not-the-secret');
+      await form.getByRole('button', { name: 'Save' }).click();
+      const entry = page.getByRole('listitem').filter({ hasText: 'Wrong secret' });
+      await expect
+        .poll(() => entry.textContent({ timeout: 1000 }).catch(() => ''), { timeout: 30_000 })
+        .toContain('Asterisk refused the AMI user name or secret');
+      // The secret is write-only: editing shows an empty field that keeps the stored one if left empty.
+      await entry.getByRole('button', { name: 'Edit' }).click();
+      const edit = page.getByRole('dialog');
+      expect(await edit.getByLabel('AMI secret').inputValue()).toBe('');
+      expect(await edit.getByLabel('AMI user').inputValue()).toBe('regdesk');
+      expect(await page.content()).not.toContain('not-the-secret');
+    } finally {
+      await context.close();
+      await stack.close();
+    }
+  }, 60_000);
+
   it('tells the admin once, with the manager.conf line, when the AMI user cannot read security events', async () => {
     // labnosec reads every class but security: it would never see a FailedACL refusal.
     const stack = await startStack({ amiUser: { username: 'labnosec', secret: 'labnosec-secret' } });
