@@ -37,7 +37,8 @@ export class OptionsPinger {
       headers: [
         ['Via', `SIP/2.0/UDP ${host}:${local.port};rport;branch=z9hG4bKPj${randomUUID()}`],
         ['From', `<sip:${user ? `${user}@` : ''}${host}>;tag=${randomUUID()}`],
-        ['To', `<${uri}>`],
+        // pjsip writes the target without its port in To (recording c2's SIP trace).
+        ['To', `<${uri.replace(/^(sips?:[^;?>]*?)(:\d+)(?=[;?]|$)/i, '$1')}>`],
         ['Contact', `<sip:${user ? `${user}@` : ''}${host}:${local.port}>`],
         ['Call-ID', callId],
         ['CSeq', `${++this.cseq} OPTIONS`],

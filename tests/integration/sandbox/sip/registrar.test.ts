@@ -1,11 +1,14 @@
 // The Sandbox registrar driven by real UDP SIP phones (src-main/sandbox/sip/phone.ts) on loopback,
 // checked against what Asterisk 22 did in the recorded transcripts.
 import { createSocket } from 'node:dgram';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CONTACT_FAMILY } from '../../../../src-main/sandbox/contact-store';
 import { expectedDigestResponse } from '../../../../src-main/sandbox/sip/digest';
 import { headerValue, headerValues } from '../../../../src-main/sandbox/sip/message';
 import { SipPhone } from '../../../../src-main/sandbox/sip/phone';
+import { FIXTURES_DIR } from '../../../support/transcript';
 import { fieldOf, privilegeClasses, recordedEvent, startLab, waitFor } from './harness';
 
 const phones: SipPhone[] = [];
@@ -199,6 +202,27 @@ describe('expiry and qualify', () => {
   });
 });
 
+describe('qualify requests', () => {
+  it('sends OPTIONS shaped like Asterisk 22 (recording c2): same headers in the same order, To without the port', async () => {
+    const { pbx } = await startLab();
+    const device = await RawPhone.open(pbx.sipAddress);
+    await device.register('fast', 'pw-fast');
+    await waitFor(() => device.received.some((m) => m.startsWith('OPTIONS ')));
+    const sent = device.received.find((m) => m.startsWith('OPTIONS '))!.split('\r\n');
+
+    const lines = readFileSync(join(FIXTURES_DIR, 'c2_dbdel_qualified_contact.txt'), 'utf8').split('\n');
+    const start = lines.findIndex((l) => l.startsWith('#| OPTIONS sip:'));
+    const recorded = [...lines.slice(start, lines.indexOf('#| ', start)).map((l) => l.slice(3)), ''];
+    const names = (msg: string[]) => msg.slice(1, msg.indexOf('')).map((l) => l.slice(0, l.indexOf(':')));
+    expect(names(sent)).toEqual(names(recorded));
+    expect(sent[0]).toBe(`OPTIONS ${device.contactUri} SIP/2.0`);
+    expect(sent).toContain(`To: <sip:fast@127.0.0.1;rinstance=${device.rinstance}>`);
+    expect(sent).toContain('User-Agent: Asterisk PBX 22.10.1');
+    expect(sent).toContain('Content-Length:  0');
+    await device.close();
+  });
+});
+
 describe('a contact deleted from the AstDB', () => {
   it('is gone from the contacts but stays a ghost: still qualified, no Removed, endpoint still Not in use', async () => {
     const { pbx, events, take } = await startLab();
@@ -316,41 +340,75 @@ describe('bad input', () => {
 describe('retransmissions', () => {
   it('answers a retransmitted REGISTER with the same 200 OK without processing it again', async () => {
     const { pbx, take } = await startLab();
+    const device = await RawPhone.open(pbx.sipAddress);
+    const authed = await device.register('phone1', 'pw-phone1');
+    expect(device.received[1]).toMatch(/^SIP\/2\.0 200 OK\r\n/);
+    await device.send(authed);
+    expect(device.received[2]).toBe(device.received[1]);
+    expect(take()).toEqual(['ChallengeSent', 'SuccessfulAuth', 'PeerStatus Reachable', 'ContactStatus NonQualified']);
+    await device.close();
+  });
+});
+
+/** A phone made of a bare UDP socket: every datagram it receives is kept, nothing answered. */
+class RawPhone {
+  readonly received: string[] = [];
+  readonly rinstance = '0123456789abcdef';
+  private user = '';
+  private constructor(
+    private readonly socket: ReturnType<typeof createSocket>,
+    private readonly server: { address: string; port: number },
+  ) {
+    socket.on('message', (m) => this.received.push(m.toString()));
+  }
+
+  static async open(server: { address: string; port: number }): Promise<RawPhone> {
     const socket = createSocket('udp4');
-    const answers: string[] = [];
-    socket.on('message', (m) => answers.push(m.toString()));
     await new Promise<void>((r) => socket.bind(0, '127.0.0.1', r));
-    const port = socket.address().port;
-    const request = (cseq: number, branch: string, authorization?: string) =>
+    return new RawPhone(socket, server);
+  }
+
+  get contactUri(): string {
+    return `sip:${this.user}@127.0.0.1:${this.socket.address().port};rinstance=${this.rinstance}`;
+  }
+
+  /** REGISTER, answer the 401, and return the authenticated request as sent. */
+  async register(user: string, password: string): Promise<string> {
+    this.user = user;
+    const uri = `sip:127.0.0.1:${this.server.port}`;
+    const request = (cseq: number, authorization?: string) =>
       [
-        `REGISTER sip:127.0.0.1:${pbx.sipAddress.port} SIP/2.0`,
-        `Via: SIP/2.0/UDP 127.0.0.1:${port};branch=${branch};rport`,
-        'From: <sip:phone1@127.0.0.1>;tag=t1',
-        'To: <sip:phone1@127.0.0.1>',
-        'Call-ID: retransmit@127.0.0.1',
+        `REGISTER ${uri} SIP/2.0`,
+        `Via: SIP/2.0/UDP 127.0.0.1:${this.socket.address().port};branch=z9hG4bK-raw-${cseq};rport`,
+        `From: <sip:${user}@127.0.0.1>;tag=raw`,
+        `To: <sip:${user}@127.0.0.1>`,
+        'Call-ID: raw-phone@127.0.0.1',
         `CSeq: ${cseq} REGISTER`,
-        `Contact: <sip:phone1@127.0.0.1:${port}>`,
+        `Contact: <${this.contactUri}>`,
         'Expires: 3600',
         ...(authorization ? [`Authorization: ${authorization}`] : []),
         'Content-Length: 0',
       ].join('\r\n') + '\r\n\r\n';
-    const sendAndWait = async (datagram: string, count: number) => {
-      socket.send(datagram, pbx.sipAddress.port, '127.0.0.1');
-      await waitFor(() => answers.length >= count);
-    };
-    await sendAndWait(request(1, 'z9hG4bK-1'), 1);
-    const nonce = /nonce="([^"]+)"/.exec(answers[0]!)![1]!;
-    const c = { username: 'phone1', realm: 'asterisk', nonce, uri: `sip:127.0.0.1:${pbx.sipAddress.port}`, qop: 'auth', nc: '00000001', cnonce: 'c0ffee' };
-    const authorization = `Digest username="phone1",realm="asterisk",nonce="${nonce}",uri="${c.uri}",response="${expectedDigestResponse(c, 'REGISTER', 'pw-phone1')}",qop=auth,nc=00000001,cnonce="c0ffee",algorithm=MD5`;
-    const authed = request(2, 'z9hG4bK-2', authorization);
-    await sendAndWait(authed, 2);
-    await sendAndWait(authed, 3);
-    await new Promise<void>((r) => socket.close(() => r()));
-    expect(answers[1]).toMatch(/^SIP\/2\.0 200 OK\r\n/);
-    expect(answers[2]).toBe(answers[1]);
-    expect(take()).toEqual(['ChallengeSent', 'SuccessfulAuth', 'PeerStatus Reachable', 'ContactStatus NonQualified']);
-  });
-});
+    await this.send(request(1));
+    const nonce = /nonce="([^"]+)"/.exec(this.received[this.received.length - 1]!)![1]!;
+    const c = { username: user, realm: 'asterisk', nonce, uri, qop: 'auth', nc: '00000001', cnonce: 'c0ffee' };
+    const authed = request(2, `Digest username="${user}",realm="asterisk",nonce="${nonce}",uri="${uri}",response="${expectedDigestResponse(c, 'REGISTER', password)}",qop=auth,nc=00000001,cnonce="c0ffee",algorithm=MD5`);
+    await this.send(authed);
+    return authed;
+  }
+
+  /** Sends a request and waits for the next answer to arrive. */
+  async send(datagram: string): Promise<void> {
+    const answers = () => this.received.filter((m) => m.startsWith('SIP/2.0')).length;
+    const before = answers();
+    this.socket.send(datagram, this.server.port, this.server.address);
+    await waitFor(() => answers() > before);
+  }
+
+  close(): Promise<void> {
+    return new Promise((r) => this.socket.close(() => r()));
+  }
+}
 
 function escape(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
