@@ -41,14 +41,22 @@ function compare(a: string, b: string): number {
 export function registrarView(pbx: PbxView): RegistrarView {
   const contacts = pbx.contacts().sort((a, b) => compare(a.id, b.id));
   const aors = pbx.aors().sort(byName);
+  const aorsByName = new Map(aors.map((a) => [a.name, a]));
   const states = new Map(pbx.endpoints().map((e) => [e.name, e]));
+  // Grouped once: PJSIPShowAors over thousands of AORs must not rescan every contact per AOR.
+  const byAor = new Map<string, Contact[]>();
+  for (const c of contacts) {
+    const list = byAor.get(c.aor);
+    if (list) list.push(c);
+    else byAor.set(c.aor, [c]);
+  }
   return {
     endpoints: [...pbx.config.endpoints].sort(byName),
     endpointState: (name) => states.get(name) ?? { name, aors: [], deviceState: 'Unavailable' },
     aors,
-    aor: (name) => aors.find((a) => a.name === name),
+    aor: (name) => aorsByName.get(name),
     contacts,
-    contactsOf: (aor) => contacts.filter((c) => c.aor === aor),
+    contactsOf: (aor) => byAor.get(aor) ?? [],
   };
 }
 
