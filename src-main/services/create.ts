@@ -30,7 +30,11 @@ export interface ServicesOptions {
   /** The user data folder: profiles, settings, the audit log, the sandbox's AstDB. */
   dataDir: string;
   secrets: SecretStore;
-  /** The built-in Sandbox PBX; false to run without it (CLI against a real Asterisk). */
+  /**
+   * The built-in Sandbox PBX; false to run without it. When omitted (the app), it runs with
+   * its demo phones, so a fresh install shows a refused phone and its stuck contact within a
+   * minute; tests pass their own options (no demo phones) to drive phones themselves.
+   */
   sandbox?: SandboxHostOptions | false;
   /** Epoch ms; injectable for tests. */
   now?: () => number;
@@ -128,7 +132,7 @@ export async function createServices(opts: ServicesOptions): Promise<RegDeskServ
   }
 
   if (opts.sandbox !== false) {
-    sandbox = await startSandboxHost({ astdbFile: join(opts.dataDir, 'sandbox-astdb.json'), ...opts.sandbox });
+    sandbox = await startSandboxHost({ astdbFile: join(opts.dataDir, 'sandbox-astdb.json'), ...(opts.sandbox ?? { demoPhones: true }) });
     const e: PbxEntry = { id: SANDBOX_PBX_ID, name: 'Sandbox PBX', kind: 'sandbox', host: sandbox.login.host, port: sandbox.login.port, username: sandbox.login.username, tls: false, link: null };
     entries.set(e.id, e);
     connect(e, sandbox.login);

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { loadSandboxConfig } from '../sandbox/config/load';
 import { SandboxPbx } from '../sandbox/pbx';
 import { startAmiServer, type AmiServer } from '../sandbox/ami/server';
+import { startDemoPhones } from '../sandbox/demo-phones';
 
 /** resources/sandbox beside src-main/ (and beside out/ once built). */
 export const BUNDLED_SANDBOX_CONFIG = join(import.meta.dirname, '..', '..', 'resources', 'sandbox');
@@ -20,6 +21,8 @@ export interface SandboxHostOptions {
   amiPort?: number;
   bind?: string;
   expiryCheckIntervalMs?: number;
+  /** Scripted phones that register, refresh, and one that reboots until its AOR refuses it. */
+  demoPhones?: boolean;
 }
 
 export interface SandboxHost {
@@ -47,11 +50,13 @@ export async function startSandboxHost(opts: SandboxHostOptions = {}): Promise<S
     await pbx.close();
     throw err;
   }
+  const demo = opts.demoPhones ? startDemoPhones(pbx.sipAddress, config) : null;
   return {
     pbx,
     ami,
     login: { host: ami.address, port: ami.port, username: user.name, secret: user.secret },
     async close() {
+      await demo?.stop();
       await ami.close();
       await pbx.close();
     },
