@@ -64,10 +64,16 @@ export class SandboxPbx {
     this.book = new ContactBook((name) => aors.get(name), emit, (c, timeoutMs) => this.pinger.ping(c.uri, optionsTarget(c), timeoutMs));
     // Contacts kept from a previous run come back as bindings, as Asterisk reloads them at boot.
     for (const c of storedContacts(this.astdb)) this.book.add(c);
-    this.registrar = new Registrar({ config, db: this.astdb, book: this.book, emit, now: this.clock, local: socket.address, log: opts.log ?? (() => {}) });
+    const log = opts.log ?? (() => {});
+    this.registrar = new Registrar({ config, db: this.astdb, book: this.book, emit, now: this.clock, local: socket.address, log });
     socket.onMessage((msg, from) => {
-      if (msg.kind === 'response') this.pinger.handleResponse(msg);
-      else this.handleRequest(msg, from);
+      // One bad packet must not take the PBX down: report it and go on with the next.
+      try {
+        if (msg.kind === 'response') this.pinger.handleResponse(msg);
+        else this.handleRequest(msg, from);
+      } catch (err) {
+        log(`sandbox: failed to handle a SIP message from ${from.address}:${from.port}: ${err instanceof Error ? err.message : String(err)}`);
+      }
     });
     this.expiryTimer = setInterval(() => this.expireContacts(), opts.expiryCheckIntervalMs ?? CONTACT_EXPIRATION_CHECK_INTERVAL_MS);
   }

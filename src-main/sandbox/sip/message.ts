@@ -48,6 +48,9 @@ export function parseSipMessage(datagram: Buffer): SipMessage {
   const headEnd = text.indexOf('\r\n\r\n');
   if (headEnd === -1) throw new SipParseError('no end of headers (truncated message)');
   const lines = text.slice(0, headEnd).split('\r\n');
+  // A bare CR or LF inside a line is not SIP (RFC 3261 7.3.1), and would let a header value
+  // (a Call-ID, a URI) forge AMI headers once it is reported in an event; NUL likewise.
+  if (lines.some((l) => /[\r\n\0]/.test(l))) throw new SipParseError('bare CR, LF or NUL inside a header line');
   const startLine = lines.shift() ?? '';
   const headers: Array<[string, string]> = [];
   for (const line of lines) {

@@ -302,6 +302,14 @@ describe('bad input', () => {
     expect((await (await phone(pbx.sipAddress, 'phone1')).register(3600)).status).toBe(200);
   });
 
+  it('drops a REGISTER whose Call-ID hides a bare LF (AMI header injection) and raises no event', async () => {
+    const { pbx, events } = await startLab();
+    const forged = register([]).replace('Call-ID: bad-input@127.0.0.1', 'Call-ID: x\nEvent: FailedACL');
+    expect(await send(pbx.sipAddress.port, forged)).toEqual([]);
+    expect(events).toEqual([]);
+    expect(pbx.droppedDatagrams).toBe(1);
+  });
+
   it('answers 400 to a REGISTER missing Call-ID, or with a CSeq for another method', async () => {
     const { pbx } = await startLab();
     const [noCallId] = await send(pbx.sipAddress.port, register([], ['Call-ID']));

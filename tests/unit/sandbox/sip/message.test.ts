@@ -52,6 +52,8 @@ describe('SIP message parsing', () => {
     ['a header line without a colon', 'OPTIONS sip:x SIP/2.0\r\nVia SIP/2.0/UDP a\r\n\r\n'],
     ['a start line that is not SIP', 'GET / HTTP/1.1\r\nHost: x\r\n\r\n'],
     ['binary noise', '\u0000\u0001\u0002\r\n\r\n'],
+    ['a bare LF inside a header (AMI injection through a Call-ID)', 'REGISTER sip:x SIP/2.0\r\nCall-ID: a\nEvent: Forged\r\n\r\n'],
+    ['a bare CR inside a header', 'REGISTER sip:x SIP/2.0\r\nCall-ID: a\rb\r\n\r\n'],
   ])('refuses %s', (_what, text) => {
     expect(() => parseSipMessage(Buffer.from(text))).toThrow(SipParseError);
   });
