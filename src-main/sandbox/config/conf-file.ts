@@ -98,6 +98,11 @@ export function parseConfFile(source: ConfSource, resolveInclude?: IncludeResolv
       }
       const line = stripComment(raw).trim();
       if (line === '') continue;
+      // Names and values end up in AMI headers, where a CR or NUL could forge one.
+      if (/[\r\0]/.test(line)) {
+        warn(src.file, lineNo, 'line contains a CR or NUL character; ignored');
+        continue;
+      }
       if (line.startsWith('#')) {
         const inc = /^#(try)?include\s+"?([^"]+?)"?\s*$/.exec(line);
         if (!inc) {

@@ -67,6 +67,12 @@ describe('pjsip.conf', () => {
     ]);
   });
 
+  it('ignores a line with a stray CR or NUL, which could forge an AMI header later', () => {
+    const config = parseSandboxConfig({ pjsip: '[a]\ntype=aor\nmax_contacts=2\rEvent: x\n' });
+    expect(config.aors[0]!.maxContacts).toBe(0);
+    expect(config.warnings).toEqual([{ file: 'pjsip.conf', line: 3, message: 'line contains a CR or NUL character; ignored' }]);
+  });
+
   it('drops an AOR whose option does not parse, naming the line', () => {
     const config = parseSandboxConfig({ pjsip: '[a]\ntype=aor\n\nmax_contacts = two\n' });
     expect(config.aors).toEqual([]);
