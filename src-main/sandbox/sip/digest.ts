@@ -81,7 +81,7 @@ export class DigestAuthority {
 
   constructor(private readonly realm: string = DEFAULT_REALM) {}
 
-  /** The WWW-Authenticate value of a 401, for a request from `remote` (addr:port) at `nowSec`. */
+  /** The WWW-Authenticate value of a 401, for a request from address `remote` at `nowSec`. */
   challenge(remote: string, nowSec: number, stale = false): { header: string; nonce: string } {
     const nonce = `${nowSec}/${md5Hex(`${nowSec}:${remote}:${this.secret}`)}`;
     const opaque = randomBytes(8).toString('hex');

@@ -49,8 +49,9 @@ export class Registrar {
     const remote = `${from.address}:${from.port}`;
     const nowSec = Math.floor(this.deps.now() / 1000);
 
+    // Nonces are bound to the source address, not its port (res_pjsip_authenticator_digest.c build_nonce).
     const unauthorized = (stale = false): SipResponse =>
-      buildResponse(req, from, 401, [['WWW-Authenticate', this.digest.challenge(remote, nowSec, stale).header]]);
+      buildResponse(req, from, 401, [['WWW-Authenticate', this.digest.challenge(from.address, nowSec, stale).header]]);
     const challenge = (accountId: string, stale = false): SipResponse => {
       security({ event: 'ChallengeSent', accountId });
       return unauthorized(stale);
@@ -74,7 +75,7 @@ export class Registrar {
       if (!credentials) return challenge(endpoint.name);
       const auth = this.auths.get(endpoint.auth);
       const verdict =
-        auth && credentials.username === auth.username ? this.digest.verify(credentials, req.method, auth.password, remote, nowSec) : 'wrongPassword';
+        auth && credentials.username === auth.username ? this.digest.verify(credentials, req.method, auth.password, from.address, nowSec) : 'wrongPassword';
       if (verdict === 'badNonce') return challenge(endpoint.name);
       if (verdict === 'stale') return challenge(endpoint.name, true);
       if (verdict === 'wrongPassword') {
