@@ -9,6 +9,7 @@
 // uses node:net directly (README "AMI layer").
 import { connect as netConnect, type Socket } from 'node:net';
 import { AmiActionError, AmiError } from './errors';
+import { Listeners } from './listeners';
 import type { AmiMessage } from './messages';
 import { AmiReader, type ReaderLimits, type ReaderOutput } from './reader';
 import { serializeAction, type AmiAction } from './writer';
@@ -71,11 +72,12 @@ const MAX_EARLY_EVENTS = 10_000;
 export class AmiConnection {
   private readonly reader: AmiReader;
   private readonly pending = new Map<string, Pending>();
-  private readonly eventListeners = new Set<Listener<AmiMessage>>();
+  private readonly problemListeners = new Listeners<[AmiProblem]>();
+  /** A throwing listener must not break the socket loop: it is reported as a problem. */
+  private readonly eventListeners = new Listeners<[AmiMessage]>((error) => this.report({ kind: 'listenerError', error }));
   /** Events received before the first onEvent listener; null once one subscribed. */
   private earlyEvents: AmiMessage[] | null = [];
-  private readonly problemListeners = new Set<Listener<AmiProblem>>();
-  private readonly closeListeners = new Set<Listener<AmiError | null>>();
+  private readonly closeListeners = new Listeners<[AmiError | null]>((error) => this.report({ kind: 'listenerError', error }));
   private nextId = 1;
   private bannerWaiter: ((banner: string) => void) | null = null;
   private fatal: AmiError | null = null;
@@ -138,20 +140,20 @@ export class AmiConnection {
    * accepted`, before connect() has even resolved.
    */
   onEvent(listener: Listener<AmiMessage>): () => boolean {
-    const unsubscribe = subscribe(this.eventListeners, listener);
+    const unsubscribe = this.eventListeners.add(listener);
     const early = this.earlyEvents;
     this.earlyEvents = null;
-    for (const message of early ?? []) this.call(listener, message);
+    for (const message of early ?? []) this.eventListeners.emitTo(listener, message);
     return unsubscribe;
   }
 
   onProblem(listener: Listener<AmiProblem>): () => boolean {
-    return subscribe(this.problemListeners, listener);
+    return this.problemListeners.add(listener);
   }
 
   /** Called once when the socket closes: null when close() was called, else why it closed. */
   onClose(listener: Listener<AmiError | null>): () => boolean {
-    return subscribe(this.closeListeners, listener);
+    return this.closeListeners.add(listener);
   }
 
   /** Log off (briefly waiting for Goodbye) and close the socket. */
@@ -255,7 +257,7 @@ export class AmiConnection {
         if (this.earlyEvents.length < MAX_EARLY_EVENTS) this.earlyEvents.push(message);
         return;
       }
-      for (const listener of this.eventListeners) this.call(listener, message);
+      this.eventListeners.emit(message);
       return;
     }
     this.report({ kind: 'unmatchedBlock', message });
@@ -304,34 +306,15 @@ export class AmiConnection {
       const error = reason ?? new AmiError('disconnected', `AMI connection to ${this.where} was closed`);
       this.settle(actionId, p, () => p.reject(new AmiError(error.code, `${error.message} while waiting for ${p.action}${progress}`, { cause: error })));
     }
-    for (const listener of this.closeListeners) this.call(listener, reason);
+    this.closeListeners.emit(reason);
     this.closeListeners.clear();
   }
 
   private report(problem: AmiProblem): void {
-    for (const listener of this.problemListeners) {
-      try {
-        listener(problem);
-      } catch {
-        // A throwing problem listener has nowhere left to report to; the socket loop goes on.
-      }
-    }
-  }
-
-  /** A listener that throws must not break the socket loop: it is reported as a problem. */
-  private call<T>(listener: Listener<T>, value: T): void {
-    try {
-      listener(value);
-    } catch (error) {
-      this.report({ kind: 'listenerError', error });
-    }
+    this.problemListeners.emit(problem);
   }
 }
 
-function subscribe<T>(set: Set<Listener<T>>, listener: Listener<T>): () => boolean {
-  set.add(listener);
-  return () => set.delete(listener);
-}
 
 function openSocket(options: AmiConnectOptions): Promise<Socket> {
   const timeoutMs = options.connectTimeoutMs ?? DEFAULT_TIMEOUTS.connectTimeoutMs;

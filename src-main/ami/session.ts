@@ -9,6 +9,7 @@ import { readStoredContact } from './astdb';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff';
 import { AmiConnection, type AmiConnectOptions, type AmiProblem } from './connection';
 import { AmiError } from './errors';
+import { Listeners } from './listeners';
 import type { AmiMessage } from './messages';
 import { parseGetvar, parseRegistrarEvent } from './parsers';
 import { readSnapshot } from './sync';
@@ -66,9 +67,9 @@ export class PbxSession {
   private wakeUp: (() => void) | null = null;
   /** Contact ids whose DBGet is in flight -> whether another event asked for a fresh read meanwhile. */
   private readonly reading = new Map<string, boolean>();
-  private readonly changeListeners = new Set<(changes: StateChange[], batch: ChangeBatch) => void>();
-  private readonly statusListeners = new Set<Listener<SessionStatus>>();
-  private readonly problemListeners = new Set<Listener<SessionProblem>>();
+  private readonly problemListeners = new Listeners<[SessionProblem]>();
+  private readonly changeListeners = new Listeners<[StateChange[], ChangeBatch]>((error) => this.report({ kind: 'listenerError', error }));
+  private readonly statusListeners = new Listeners<[SessionStatus]>((error) => this.report({ kind: 'listenerError', error }));
   private readonly backoff: BackoffOptions;
   private readonly now: () => number;
   private readonly random: () => number;
@@ -98,15 +99,15 @@ export class PbxSession {
 
   /** Batches of state changes: one per live event, one per (re)sync, one per local action. */
   onChange(listener: (changes: StateChange[], batch: ChangeBatch) => void): () => boolean {
-    return subscribe(this.changeListeners, listener);
+    return this.changeListeners.add(listener);
   }
 
   onStatus(listener: Listener<SessionStatus>): () => boolean {
-    return subscribe(this.statusListeners, listener);
+    return this.statusListeners.add(listener);
   }
 
   onProblem(listener: Listener<SessionProblem>): () => boolean {
-    return subscribe(this.problemListeners, listener);
+    return this.problemListeners.add(listener);
   }
 
   /** Resolves when the session is live; rejects if it fails (authFailed) or times out. */
@@ -271,14 +272,7 @@ export class PbxSession {
   }
 
   private publish(changes: StateChange[], batch: ChangeBatch = { resync: false }): void {
-    if (changes.length === 0) return;
-    for (const listener of this.changeListeners) {
-      try {
-        listener(changes, batch);
-      } catch (error) {
-        this.report({ kind: 'listenerError', error });
-      }
-    }
+    if (changes.length > 0) this.changeListeners.emit(changes, batch);
   }
 
   private setStatus(state: SessionState, error: AmiError | null): void {
@@ -294,25 +288,11 @@ export class PbxSession {
   }
 
   private announceStatus(): void {
-    for (const listener of this.statusListeners) this.call(listener, this.currentStatus);
+    this.statusListeners.emit(this.currentStatus);
   }
 
   private report(problem: SessionProblem): void {
-    for (const listener of this.problemListeners) {
-      try {
-        listener(problem);
-      } catch {
-        // Nowhere left to report a throwing problem listener; the session goes on.
-      }
-    }
-  }
-
-  private call<T>(listener: Listener<T>, value: T): void {
-    try {
-      listener(value);
-    } catch (error) {
-      this.report({ kind: 'listenerError', error });
-    }
+    this.problemListeners.emit(problem);
   }
 
   /** Wait before the next attempt; close() cuts it short. */
@@ -346,7 +326,3 @@ function asAmiError(e: unknown): AmiError {
   return e instanceof AmiError ? e : new AmiError('protocol', e instanceof Error ? e.message : String(e), { cause: e });
 }
 
-function subscribe<F>(set: Set<F>, listener: F): () => boolean {
-  set.add(listener);
-  return () => set.delete(listener);
-}

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { RefusalAlertPolicy } from '../core/alert-policy';
 import { dialContacts } from '../core/dial-string';
 import { AmiError } from '../ami/errors';
+import { Listeners } from '../ami/listeners';
 import { RemovalError, removeContact, restoreContact, type RemovalErrorCode } from '../ami/removal';
 import { PbxSession } from '../ami/session';
 import {
@@ -51,7 +52,7 @@ interface PbxEntry {
   link: PbxLink | null;
 }
 
-type Listeners = { [K in keyof ServiceEvents]: Set<(payload: ServiceEvents[K]) => void> };
+type EventListeners = { [K in keyof ServiceEvents]: Listeners<[ServiceEvents[K]]> };
 
 export async function createServices(opts: ServicesOptions): Promise<RegDeskServices> {
   const now = opts.now ?? Date.now;
@@ -60,17 +61,18 @@ export async function createServices(opts: ServicesOptions): Promise<RegDeskServ
   const audit = await AuditLog.open(join(opts.dataDir, 'audit.jsonl'));
   const alerts = new RefusalAlertPolicy();
   const entries = new Map<PbxId, PbxEntry>();
-  const listeners: Listeners = { pbxChanged: new Set(), pbxRemoved: new Set(), endpointRows: new Set(), endpointChanged: new Set(), refusalAlert: new Set() };
+  // One front end's failing listener must not stop the others or the session.
+  const listeners: EventListeners = {
+    pbxChanged: new Listeners(),
+    pbxRemoved: new Listeners(),
+    endpointRows: new Listeners(),
+    endpointChanged: new Listeners(),
+    refusalAlert: new Listeners(),
+  };
   let sandbox: SandboxHost | null = null;
 
   function emit<K extends keyof ServiceEvents>(event: K, payload: ServiceEvents[K]): void {
-    for (const l of listeners[event]) {
-      try {
-        l(payload);
-      } catch {
-        // One front end's failing listener must not stop the others or the session.
-      }
-    }
+    (listeners[event] as Listeners<[ServiceEvents[K]]>).emit(payload);
   }
 
   function summary(e: PbxEntry): PbxSummary {
@@ -235,9 +237,7 @@ export async function createServices(opts: ServicesOptions): Promise<RegDeskServ
     },
 
     on(event, listener) {
-      const set = listeners[event] as Set<typeof listener>;
-      set.add(listener);
-      return () => set.delete(listener);
+      return (listeners[event] as Listeners<[Parameters<typeof listener>[0]]>).add(listener);
     },
 
     async close() {
