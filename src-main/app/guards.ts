@@ -14,7 +14,7 @@ export interface GuardedContents {
 
 export interface GuardedSession {
   setPermissionRequestHandler(handler: (contents: unknown, permission: string, callback: (granted: boolean) => void) => void): void;
-  setPermissionCheckHandler(handler: () => boolean): void;
+  setPermissionCheckHandler(handler: (contents: unknown, permission: string) => boolean): void;
 }
 
 /** Blocks navigation and new windows; an allowlisted link is handed to the OS browser instead. */
@@ -29,10 +29,13 @@ export function guardContents(contents: GuardedContents, openExternal: (url: str
   });
 }
 
-/** Every permission (camera, notifications from the page, geolocation, ...) is refused. */
+/** The one permission the page uses: writing text to the clipboard (the dial string's Copy button). */
+const grantedPermissions = new Set(['clipboard-sanitized-write']);
+
+/** Every other permission (camera, geolocation, notifications from the page, reading the clipboard, ...) is refused. */
 export function denyPermissions(session: GuardedSession): void {
-  session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
-  session.setPermissionCheckHandler(() => false);
+  session.setPermissionRequestHandler((_contents, permission, callback) => callback(grantedPermissions.has(permission)));
+  session.setPermissionCheckHandler((_contents, permission) => grantedPermissions.has(permission));
 }
 
 /** The renderer is a local bundle: any request that is not file:, data: or devtools: is cancelled. */

@@ -30,6 +30,8 @@ export interface Labels {
   confirmRemove: string;
   undo: string;
   restored: RegExp;
+  copy: string;
+  copied: string;
   suffix: string;
 }
 
@@ -42,6 +44,8 @@ export const english: Labels = {
   confirmRemove: 'Remove contact',
   undo: 'Undo',
   restored: /Restored/,
+  copy: 'Copy',
+  copied: 'Copied',
   suffix: '',
 };
 
@@ -54,6 +58,8 @@ export const japanese: Labels = {
   confirmRemove: 'コンタクトを削除',
   undo: '元に戻す',
   restored: /を復元しました/,
+  copy: 'コピー',
+  copied: 'コピーしました',
   suffix: '-ja',
 };
 
@@ -101,6 +107,17 @@ export async function runRemovalFlow(page: Page, target: FlowTarget, labels: Lab
   expect(await selected.locator('[data-stale-reason]').getAttribute('data-stale-reason')).toBe('supersededBySameDevice');
   expect(await selected.textContent()).toContain(labels.staleCandidate);
   await shot('endpoint-detail');
+
+  // The dial string RegDesk computes holds what Asterisk itself answers, and it copies.
+  const computedDial = await page.locator('[data-dial="computed"]').textContent();
+  expect(computedDial).toMatch(/^PJSIP\/phone1\/sip:phone1@127\.0\.0\.1:\d+;rinstance=[0-9a-f]{16}&PJSIP\/phone1\/sip:phone1@/);
+  // Asterisk lists an AOR's contacts in no fixed order (core/dial-string.ts): compare the parts.
+  const dialParts = (dial: string | null) => (dial ?? '').split('&').sort();
+  await expect
+    .poll(async () => dialParts(await page.locator('[data-dial="asterisk"]').textContent()), { timeout: 10_000 })
+    .toEqual(dialParts(computedDial));
+  await page.getByRole('button', { name: labels.copy, exact: true }).click();
+  await expect.poll(() => page.getByRole('button', { name: labels.copied, exact: true }).count()).toBe(1);
   expect(await target.storedContactIds()).toContain(staleId);
 
   // Remove, confirm (the dialog names the contact), and the AstDB entry is gone.

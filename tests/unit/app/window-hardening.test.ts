@@ -117,17 +117,19 @@ describe('desktop window runtime guards', () => {
     expect(opened).toEqual(['https://docs.asterisk.org/Configuration/Channel-Drivers/SIP/']);
   });
 
-  it('refuses every permission request and check', () => {
+  it('refuses every permission request and check but writing copied text to the clipboard', () => {
     let requestHandler: ((c: unknown, p: string, cb: (granted: boolean) => void) => void) | null = null;
-    let checkHandler: (() => boolean) | null = null;
+    let checkHandler: ((c: unknown, p: string) => boolean) | null = null;
     denyPermissions({
       setPermissionRequestHandler: (handler) => (requestHandler = handler),
       setPermissionCheckHandler: (handler) => (checkHandler = handler),
     });
+    const refused = ['media', 'geolocation', 'notifications', 'clipboard-read', 'openExternal', 'fullscreen'];
     const answers: boolean[] = [];
-    for (const permission of ['media', 'geolocation', 'notifications', 'clipboard-read']) requestHandler!(null, permission, (g) => answers.push(g));
-    expect(answers).toEqual([false, false, false, false]);
-    expect(checkHandler!()).toBe(false);
+    for (const permission of refused) requestHandler!(null, permission, (g) => answers.push(g));
+    expect(answers).toEqual(refused.map(() => false));
+    expect(refused.map((permission) => checkHandler!(null, permission))).toEqual(refused.map(() => false));
+    expect(checkHandler!(null, 'clipboard-sanitized-write')).toBe(true);
   });
 
   it('lets only local requests through (no remote content)', () => {
