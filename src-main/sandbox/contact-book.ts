@@ -2,7 +2,11 @@
 // round-trip time, the qualify timers, and each endpoint's reachability (res_pjsip/pjsip_options.c).
 // It learns about contacts only from the registrar (added / refreshed / removed), never from the
 // AstDB: a contact deleted from the AstDB stays here as a ghost that is still qualified and still
-// keeps its endpoint "Not in use", and no event announces its deletion (FACTS.md).
+// keeps its endpoint "Not in use", and no event announces its deletion (FACTS.md). A contact
+// put back into the AstDB (DBPut, RegDesk's Undo) is listed again at once, because Asterisk reads
+// contacts from the AstDB on every query (res_sorcery_astdb.c); its status is the one still held
+// here for that id (the ghost's), or Unknown for an id never registered, as ast_sip_get_contact_status
+// finds nothing for it. It counts toward max_contacts and expires like any other, with Removed.
 import type { Aor, Contact } from '../core/types';
 import { contactStatusEvent, peerStatusEvent, type AmiEventOut } from './events';
 

@@ -6,7 +6,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { splitTopLevel } from './message';
 
-export const DEFAULT_REALM = 'asterisk';
+const DEFAULT_REALM = 'asterisk';
 /** auth nonce_lifetime default: res_pjsip/config_auth.c. */
 export const NONCE_LIFETIME_SECONDS = 32;
 
