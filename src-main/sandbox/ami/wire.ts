@@ -14,11 +14,6 @@ export class AmiHeaderError extends Error {
 
 const FORBIDDEN = /[\r\n\0]/;
 
-function checked(what: string, text: string): string {
-  if (FORBIDDEN.test(text)) throw new AmiHeaderError(what, text);
-  return text;
-}
-
 /**
  * One AMI message: `Name: value` lines, then the blank line. `bareLf` reproduces the messages
  * Asterisk writes with a "\n" of its own before the closing CRLF (error texts that end in \n in
@@ -26,11 +21,23 @@ function checked(what: string, text: string): string {
  */
 export function encodeMessage(fields: readonly AmiField[], opts: { bareLf?: boolean } = {}): string {
   let out = '';
-  fields.forEach(([name, value], i) => {
-    const lf = opts.bareLf && i === fields.length - 1 ? '\n' : '';
-    out += `${checked('header name', name)}: ${checked(`value of ${name}`, value)}${lf}\r\n`;
-  });
+  let text = '';
+  for (const [name, value] of fields) {
+    out += `${name}: ${value}\r\n`;
+    text += name + value;
+  }
+  // One scan of the whole message; the offending field is looked up only when there is one.
+  if (FORBIDDEN.test(text)) throw refusal(fields);
+  if (opts.bareLf) out = `${out.slice(0, -2)}\n\r\n`;
   return `${out}\r\n`;
+}
+
+function refusal(fields: readonly AmiField[]): AmiHeaderError {
+  for (const [name, value] of fields) {
+    if (FORBIDDEN.test(name)) return new AmiHeaderError('header name', name);
+    if (FORBIDDEN.test(value)) return new AmiHeaderError(`value of ${name}`, value);
+  }
+  return new AmiHeaderError('message', fields.flat().join(''));
 }
 
 function withActionId(actionId: string): AmiField[] {
