@@ -202,6 +202,39 @@ describe('expiry and qualify', () => {
   });
 });
 
+/** The SIP message a recorded trace quotes after the line `#| <startLine>`, as lines ending with ''. */
+function recordedMessage(file: string, startLine: string): string[] {
+  const lines = readFileSync(join(FIXTURES_DIR, file), 'utf8').split('\n');
+  const start = lines.findIndex((l) => l === `#| ${startLine}`);
+  if (start === -1) throw new Error(`${file}: no '${startLine}'`);
+  return [...lines.slice(start, lines.indexOf('#| ', start)).map((l) => l.slice(3)), ''];
+}
+
+function headerNames(msg: string[]): string[] {
+  return msg.slice(1, msg.indexOf('')).map((l) => l.slice(0, l.indexOf(':')));
+}
+
+describe('SIP answers', () => {
+  it('writes 401, 200 and 403 with the headers, order and values Asterisk 22 wrote (recordings b, f)', async () => {
+    const { pbx } = await startLab();
+    const phones = await Promise.all([RawPhone.open(pbx.sipAddress), RawPhone.open(pbx.sipAddress), RawPhone.open(pbx.sipAddress)]);
+    for (const p of phones) await p.register('phone1', 'pw-phone1');
+    const [challenge, ok] = phones[0]!.received.map((m) => m.split('\r\n'));
+    const refused = phones[2]!.received[1]!.split('\r\n');
+    expect(headerNames(challenge!)).toEqual(headerNames(recordedMessage('b_phone1_third_contact_max_contacts.txt', 'SIP/2.0 401 Unauthorized')));
+    expect(headerNames(ok!)).toEqual(headerNames(recordedMessage('f_short_expiry.txt', 'SIP/2.0 200 OK')));
+    expect(headerNames(refused)).toEqual(headerNames(recordedMessage('b_phone1_third_contact_max_contacts.txt', 'SIP/2.0 403 Forbidden')));
+    expect(refused[0]).toBe('SIP/2.0 403 Forbidden');
+    const port = phones[0]!.port;
+    expect(challenge).toContain(`Via: SIP/2.0/UDP 127.0.0.1:${port};rport=${port};received=127.0.0.1;branch=z9hG4bK-raw-1`);
+    expect(challenge).toContain('To: <sip:phone1@127.0.0.1>;tag=z9hG4bK-raw-1');
+    expect(challenge!.find((l) => l.startsWith('WWW-Authenticate:'))).toMatch(/^WWW-Authenticate: Digest realm="asterisk",nonce="\d+\/[0-9a-f]{32}",opaque="[0-9a-f]{16}",algorithm=MD5,qop="auth"$/);
+    expect(ok!.find((l) => l.startsWith('Date:'))).toMatch(/^Date: \w{3}, \d{2} \w{3} \d{4} \d{2}:\d{2}:\d{2} GMT$/);
+    expect(ok).toContain('Content-Length:  0');
+    await Promise.all(phones.map((p) => p.close()));
+  });
+});
+
 describe('qualify requests', () => {
   it('sends OPTIONS shaped like Asterisk 22 (recording c2): same headers in the same order, To without the port', async () => {
     const { pbx } = await startLab();
@@ -210,11 +243,8 @@ describe('qualify requests', () => {
     await waitFor(() => device.received.some((m) => m.startsWith('OPTIONS ')));
     const sent = device.received.find((m) => m.startsWith('OPTIONS '))!.split('\r\n');
 
-    const lines = readFileSync(join(FIXTURES_DIR, 'c2_dbdel_qualified_contact.txt'), 'utf8').split('\n');
-    const start = lines.findIndex((l) => l.startsWith('#| OPTIONS sip:'));
-    const recorded = [...lines.slice(start, lines.indexOf('#| ', start)).map((l) => l.slice(3)), ''];
-    const names = (msg: string[]) => msg.slice(1, msg.indexOf('')).map((l) => l.slice(0, l.indexOf(':')));
-    expect(names(sent)).toEqual(names(recorded));
+    const recorded = recordedMessage('c2_dbdel_qualified_contact.txt', 'OPTIONS sip:phone3@127.0.0.1:5081;rinstance=6c390e7386c8ef62 SIP/2.0');
+    expect(headerNames(sent)).toEqual(headerNames(recorded));
     expect(sent[0]).toBe(`OPTIONS ${device.contactUri} SIP/2.0`);
     expect(sent).toContain(`To: <sip:fast@127.0.0.1;rinstance=${device.rinstance}>`);
     expect(sent).toContain('User-Agent: Asterisk PBX 22.10.1');
@@ -376,8 +406,12 @@ class RawPhone {
     return new RawPhone(socket, server);
   }
 
+  get port(): number {
+    return this.socket.address().port;
+  }
+
   get contactUri(): string {
-    return `sip:${this.user}@127.0.0.1:${this.socket.address().port};rinstance=${this.rinstance}`;
+    return `sip:${this.user}@127.0.0.1:${this.port};rinstance=${this.rinstance}`;
   }
 
   /** REGISTER, answer the 401, and return the authenticated request as sent. */
