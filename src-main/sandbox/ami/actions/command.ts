@@ -108,7 +108,7 @@ const COMMANDS: readonly CliCommand[] = [
 ];
 
 /** main/cli.c splits a command line on blanks; double quotes group words. */
-export function cliWords(line: string): string[] {
+function cliWords(line: string): string[] {
   const words: string[] = [];
   const pattern = /"([^"]*)"|(\S+)/g;
   for (let m = pattern.exec(line); m; m = pattern.exec(line)) words.push(m[1] ?? m[2] ?? '');
