@@ -35,7 +35,6 @@ export const en = {
   'pbx.sandbox': 'Sandbox PBX',
   'pbx.warnings': '{count} warnings',
   'pbx.sipAddress': 'Phones register to sip:{address}',
-  'pbx.none': 'No PBX selected.',
   'state.connecting': 'Connecting',
   'state.syncing': 'Syncing',
   'state.live': 'Live',

@@ -37,7 +37,6 @@ export const ja: Record<MessageKey, string> = {
   'pbx.sandbox': 'サンドボックス PBX',
   'pbx.warnings': '警告 {count} 件',
   'pbx.sipAddress': '電話機の登録先 sip:{address}',
-  'pbx.none': 'PBX が選択されていません。',
   'state.connecting': '接続中',
   'state.syncing': '同期中',
   'state.live': '稼働中',
