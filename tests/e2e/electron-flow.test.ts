@@ -32,22 +32,25 @@ if (binary === null) {
 
 describe.runIf(binary !== null)('the desktop app (Electron) against its built-in Sandbox PBX', () => {
   let app: ElectronApplication;
+  let configHome: string;
   let userData: string;
 
   beforeAll(async () => {
     if (!hasSipp() && process.env.CI === 'true') throw new Error('sipp is missing (Debian: apt-get install sip-tester)');
-    userData = mkdtempSync(join(tmpdir(), 'regdesk-electron-'));
+    configHome = mkdtempSync(join(tmpdir(), 'regdesk-electron-'));
+    // Both point at the same folder: the switch where Electron honours it, XDG on Linux regardless.
+    userData = join(configHome, 'RegDesk');
     app = await electron.launch({
       executablePath: binary!,
       args: [root, `--user-data-dir=${userData}`, '--no-sandbox'],
-      env: { ...process.env, LANG: 'en_US.UTF-8' },
+      env: { ...process.env, LANG: 'en_US.UTF-8', XDG_CONFIG_HOME: configHome },
       timeout: 60_000,
     });
   }, 90_000);
 
   afterAll(async () => {
     await app?.close();
-    if (userData) rmSync(userData, { recursive: true, force: true });
+    if (configHome) rmSync(configHome, { recursive: true, force: true });
   });
 
   it('shows 2/2, alerts on the refused third phone, removes the stale contact, admits the phone, and undoes', async () => {
