@@ -100,9 +100,15 @@ export function startAmiServer(opts: AmiServerOptions): Promise<AmiServer> {
     }, authTimeoutMs);
     const parser = new AmiInputParser();
     socket.on('data', (chunk: Buffer) => {
-      for (const request of parser.push(chunk)) {
-        if (session.closing) break;
-        session.handle(request);
+      try {
+        for (const request of parser.push(chunk)) {
+          if (session.closing) break;
+          session.handle(request);
+        }
+      } catch (e) {
+        // A fault answering one peer ends that session, never the PBX and its other sessions.
+        socket.destroy();
+        process.emitWarning(`Sandbox AMI: session from ${socket.remoteAddress ?? '?'} dropped: ${e instanceof Error ? e.message : String(e)}`);
       }
     });
     socket.on('error', () => socket.destroy());
@@ -120,7 +126,10 @@ export function startAmiServer(opts: AmiServerOptions): Promise<AmiServer> {
     server.listen(opts.port ?? 0, opts.bind ?? '127.0.0.1', () => {
       server.off('error', reject);
       const address = server.address();
-      if (address === null || typeof address === 'string') throw new Error('AMI server: no TCP address');
+      if (address === null || typeof address === 'string') {
+        reject(new Error('AMI server: no TCP address'));
+        return;
+      }
       resolve({
         address: address.address,
         port: address.port,

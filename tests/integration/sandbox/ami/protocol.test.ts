@@ -194,6 +194,22 @@ describe('AMI server', () => {
     }
   });
 
+  it('drops only the session whose action failed inside the PBX, and keeps serving the others', async () => {
+    const other = await client();
+    await other.login('lab', 'labsecret', 'off');
+    const victim = await client();
+    await victim.login('lab', 'labsecret', 'off');
+    const contacts = pbx.contacts;
+    pbx.contacts = () => {
+      throw new Error('contact store unavailable');
+    };
+    victim.send('Action: PJSIPShowContacts\r\nActionID: boom\r\n\r\n');
+    await victim.closed;
+    pbx.contacts = contacts;
+    other.send('Action: PJSIPShowContacts\r\nActionID: fine\r\n\r\n');
+    expect(await other.waitFor((m) => m.includes('ActionID: fine\r\n') && m.startsWith('Event: ContactListComplete'))).toContain('ListItems: 2\r\n');
+  });
+
   it('closes the session after Logoff with Goodbye', async () => {
     const c = await client();
     await c.login('lab', 'labsecret', 'off');
