@@ -22,6 +22,11 @@ export type AmiSecurityKind =
   | { event: 'RequestNotAllowed'; accountId: string; action: string }
   | { event: 'RequestBadFormat'; accountId: string; action: string };
 
+/** manager.c formats it into a 64-byte buffer: at most 63 characters survive. */
+function requestType(action: string): string {
+  return `Action: ${action}`.slice(0, 63);
+}
+
 function address(a: { address: string; port: number }): string {
   return `${a.address.includes(':') ? 'IPV6' : 'IPV4'}/TCP/${a.address}/${a.port}`;
 }
@@ -49,10 +54,10 @@ export function amiSecurityEvent(kind: AmiSecurityKind, peer: AmiPeer, nowMs: nu
       rest = [account, ...session, ['UsingPassword', '0'], sessionTv];
       break;
     case 'RequestNotAllowed':
-      rest = [account, ...session, ['RequestType', `Action: ${kind.action}`], sessionTv];
+      rest = [account, ...session, ['RequestType', requestType(kind.action)], sessionTv];
       break;
     case 'RequestBadFormat':
-      rest = [...session, ['RequestType', `Action: ${kind.action}`], sessionTv, account];
+      rest = [...session, ['RequestType', requestType(kind.action)], sessionTv, account];
       break;
     case 'InvalidAccountID':
     case 'InvalidPassword':

@@ -109,7 +109,8 @@ export class AmiSession {
     const spec = this.host.actions.get(name);
     if (!spec) {
       this.report({ event: 'RequestBadFormat', accountId: this.username, action });
-      return error(actionId, `Invalid/unknown command: ${action}. Use Action: ListCommands to show available commands.`);
+      // process_message formats it into a 512-byte buffer.
+      return error(actionId, `Invalid/unknown command: ${action}. Use Action: ListCommands to show available commands.`.slice(0, 511));
     }
     if (!mayRunAction(this.writeMask, spec.category)) {
       this.report({ event: 'RequestNotAllowed', accountId: this.username, action });

@@ -27,3 +27,17 @@ describe('AMI output', () => {
     );
   });
 });
+
+describe('answers to an overlong action name', () => {
+  it('cuts the unknown-command text at 511 characters and RequestType at 63, as manager.c buffers do', () => {
+    const reports: string[] = [];
+    const h = harness(recordedPbx('a_phone1_two_contacts_queries.txt', 'S1', 'S1-2'), {
+      broadcast: (e) => reports.push(e.fields.find(([n]) => n === 'RequestType')?.[1] ?? ''),
+    });
+    h.send('Action: Login\r\nUsername: lab\r\nSecret: labsecret\r\nEvents: off\r\n\r\n');
+    const name = 'X'.repeat(600);
+    const answer = h.send(`Action: ${name}\r\n\r\n`);
+    expect(answer).toBe(`Response: Error\r\nMessage: ${`Invalid/unknown command: ${name}`.slice(0, 511)}\r\n\r\n`);
+    expect(reports.at(-1)).toBe(`Action: ${name}`.slice(0, 63));
+  });
+});
