@@ -19,6 +19,7 @@ export type AmiSecurityKind =
   | { event: 'InvalidAccountID'; accountId: string }
   | { event: 'InvalidPassword'; accountId: string }
   | { event: 'FailedACL'; accountId: string }
+  | { event: 'ChallengeResponseFailed'; accountId: string; challenge: string; response: string; expected: string }
   | { event: 'RequestNotAllowed'; accountId: string; action: string }
   | { event: 'RequestBadFormat'; accountId: string; action: string };
 
@@ -55,6 +56,9 @@ export function amiSecurityEvent(kind: AmiSecurityKind, peer: AmiPeer, nowMs: nu
       break;
     case 'RequestNotAllowed':
       rest = [account, ...session, ['RequestType', requestType(kind.action)], sessionTv];
+      break;
+    case 'ChallengeResponseFailed':
+      rest = [account, ...session, ['Challenge', kind.challenge], ['Response', kind.response], ['ExpectedResponse', kind.expected], sessionTv];
       break;
     case 'RequestBadFormat':
       rest = [...session, ['RequestType', requestType(kind.action)], sessionTv, account];

@@ -1,8 +1,9 @@
 // One AMI connection, as main/manager.c runs it (process_message, action_login,
-// action_events, action_logoff): login and its security events, the Permission denied and
-// unknown-action answers, per-user write classes for actions, and event delivery filtered by
+// action_challenge, action_events, action_logoff): login (plain or MD5 challenge) and its
+// security events, the Permission denied and unknown-action answers, per-user write classes for actions, and event delivery filtered by
 // the user's read classes and the session's event mask. Events that an action causes reach
 // its own session after the action's answer, as Asterisk's event queue delivers them.
+import { createHash, randomInt } from 'node:crypto';
 import type { ManagerUser } from '../config/types';
 import { ManagerAcl } from './acl';
 import { actionRequest } from './actions/action';
@@ -42,6 +43,7 @@ export class AmiSession {
   private deferring = false;
   private deferred: string[] = [];
   private loggedOff = false;
+  private challenge = '';
 
   constructor(
     private readonly host: SessionHost,
@@ -105,6 +107,7 @@ export class AmiSession {
       this.loggedOff = true;
       return response('Goodbye', actionId, [['Message', 'Thanks for all the fish.']]);
     }
+    if (name === 'challenge') return this.challengeAction(request.headers, actionId);
     if (name === 'events') return this.events(request.headers, actionId);
     const spec = this.host.actions.get(name);
     if (!spec) {
@@ -163,11 +166,28 @@ export class AmiSession {
       this.report({ event: 'FailedACL', accountId: username });
       return null;
     }
+    if (getHeader(headers, 'AuthType').toLowerCase() === 'md5') return this.challengeAnswered(user, getHeader(headers, 'Key')) ? user : null;
     if (getHeader(headers, 'Secret') !== user.secret) {
       this.report({ event: 'InvalidPassword', accountId: username });
       return null;
     }
     return user;
+  }
+
+  /** Login with AuthType MD5: Key must be md5(challenge + secret), the challenge from Challenge. */
+  private challengeAnswered(user: ManagerUser, key: string): boolean {
+    if (key === '' || this.challenge === '') return false;
+    const expected = createHash('md5').update(this.challenge + user.secret).digest('hex');
+    if (key === expected) return true;
+    this.report({ event: 'ChallengeResponseFailed', accountId: user.name, challenge: this.challenge, response: key, expected });
+    return false;
+  }
+
+  /** action_challenge: one challenge per session (9 digits: it lives in a char[10]). */
+  private challengeAction(headers: readonly string[], actionId: string): string {
+    if (getHeader(headers, 'AuthType').toLowerCase() !== 'md5') return error(actionId, 'Must specify AuthType');
+    if (this.challenge === '') this.challenge = String(randomInt(0, 2 ** 31)).slice(0, 9);
+    return response('Success', actionId, [['Challenge', this.challenge]]);
   }
 
   private events(headers: readonly string[], actionId: string): string {
