@@ -46,6 +46,15 @@ describe('pjsip.conf', () => {
     expect(config.aors[0]).toMatchObject({ name: 't1', maxContacts: 3, qualifyFrequency: 0 });
   });
 
+  it('adds to an earlier section with [name](+), as Asterisk does', () => {
+    const config = parseSandboxConfig({ pjsip: '[a]\ntype=aor\nmax_contacts=1\n[b]\ntype=aor\n[a](+)\nmax_contacts=3\n[nosuch](+)\nx=1\n' });
+    expect(config.aors.map((a) => [a.name, a.maxContacts])).toEqual([['a', 3], ['b', 0]]);
+    expect(config.warnings).toEqual([
+      { file: 'pjsip.conf', line: 8, message: 'section [nosuch](+) adds to a section that does not exist' },
+      { file: 'pjsip.conf', line: 9, message: "'x' outside of any section" },
+    ]);
+  });
+
   it('keeps one name for an endpoint, an aor and an auth section', () => {
     const config = parseSandboxConfig({
       pjsip: '[p]\ntype=endpoint\naors=p, other\nauth=p\ncallerid=Desk <100>\n[p]\ntype=auth\nusername=p\npassword=semi\\;colon\n[p]\ntype=aor\n',
