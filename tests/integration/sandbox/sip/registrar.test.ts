@@ -174,6 +174,19 @@ describe('expiry and qualify', () => {
     expect(take()).toEqual(['PeerStatus Unreachable', 'ContactStatus Removed']);
   });
 
+  it('expires two contacts in one check in AstDB key order, PeerStatus Unreachable just before the last Removed (recording f)', async () => {
+    let now = Date.now();
+    const { pbx, events, take } = await startLab({ clock: () => now, expiryCheckIntervalMs: 20 });
+    await (await phone(pbx.sipAddress, 'phone1')).register(60);
+    await (await phone(pbx.sipAddress, 'phone1')).register(60);
+    const inKeyOrder = pbx.contacts().map((c) => c.uri);
+    take();
+    now += 62_000;
+    await waitFor(() => pbx.contacts().length === 0);
+    expect(take()).toEqual(['ContactStatus Removed', 'PeerStatus Unreachable', 'ContactStatus Removed']);
+    expect(events.filter((e) => e.event === 'ContactStatus').slice(-2).map((e) => fieldOf(e, 'URI'))).toEqual(inKeyOrder);
+  });
+
   it('qualifies with OPTIONS: Reachable with a round trip for a phone that answers, Unreachable after qualify_timeout for one that does not', async () => {
     const { pbx, events, take } = await startLab();
     const silent = await phone(pbx.sipAddress, 'fast', { answerOptions: false });
