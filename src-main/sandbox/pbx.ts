@@ -151,8 +151,10 @@ export class SandboxPbx {
     return response;
   }
 
-  /** check_expiration_thread: contacts past their expiration time leave the AstDB and memory,
-   *  each with `ContactStatus: Removed` (+ `PeerStatus: Unreachable` when its endpoint's last). */
+  /** check_expiration_thread: contacts past their expiration time leave the AstDB and memory in
+   *  key order, each with `ContactStatus: Removed` (+ `PeerStatus: Unreachable` first when it is
+   *  its endpoint's last). Recording f shows exactly this: Removed for phone1;@58e0..., then
+   *  PeerStatus Unreachable, then Removed for phone1;@feb8.... */
   private expireContacts(): void {
     for (const c of expiredContacts(storedContacts(this.astdb), this.clock())) {
       deleteStoredContact(this.astdb, c.id);
