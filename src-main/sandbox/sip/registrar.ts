@@ -1,5 +1,6 @@
-// REGISTER handling as res_pjsip does it, in order: identify the endpoint by the From user
-// (identify_by = username), challenge / verify digest credentials (pjsip_distributor.c,
+// REGISTER handling as res_pjsip does it, in order: identify the endpoint by the From user, else
+// by the Authorization username (identify_by username, auth_username), challenge / verify digest
+// credentials (pjsip_distributor.c,
 // res_pjsip_authenticator_digest.c), find the AOR by the To user among the endpoint's aors
 // (res_pjsip_registrar.c find_registrar_aor), then let core's admitRegister decide and carry
 // out its outcome: AstDB rows, in-memory bindings and their events, and the SIP answer.
@@ -45,7 +46,8 @@ export class Registrar {
     const security = (kind: SecurityEventKind) =>
       this.deps.emit(securityEvent(kind, callId, { local: this.deps.local, remote: from }, this.deps.now()));
     const fromUser = uriUser(headerUri(headerValue(req.headers, 'from') ?? ''));
-    const endpoint = this.endpoints.get(fromUser);
+    const authUsername = parseDigestAuthorization(headerValue(req.headers, 'authorization') ?? '')?.username;
+    const endpoint = this.endpoints.get(fromUser) ?? this.endpointByAuthUsername(authUsername);
     const remote = `${from.address}:${from.port}`;
     const nowSec = Math.floor(this.deps.now() / 1000);
 
@@ -86,18 +88,33 @@ export class Registrar {
       }
       security({ event: 'SuccessfulAuth', accountId: endpoint.name });
     }
-    return this.register(req, from, endpoint, security);
+    return this.register(req, from, endpoint, security, authUsername);
   }
 
-  private register(req: SipRequest, from: UdpAddress, endpoint: SandboxEndpoint, security: (kind: SecurityEventKind) => void): SipResponse {
+  /** identify_by auth_username (in Asterisk 22's default endpoint_identifier_order): the endpoint
+   *  whose auth has the Authorization's username (res_pjsip_endpoint_identifier_user.c). */
+  private endpointByAuthUsername(username: string | undefined): SandboxEndpoint | undefined {
+    if (username === undefined) return undefined;
+    return this.deps.config.endpoints.find((e) => e.auth !== null && this.auths.get(e.auth)?.username === username);
+  }
+
+  private register(
+    req: SipRequest,
+    from: UdpAddress,
+    endpoint: SandboxEndpoint,
+    security: (kind: SecurityEventKind) => void,
+    authUsername: string | undefined,
+  ): SipResponse {
     const source = `${from.address}:${from.port}`;
     if (endpoint.aors.length === 0) {
       security({ event: 'FailedACL', accountId: endpoint.name, aclName: 'registrar_attempt_without_configured_aors' });
       this.deps.log(`Endpoint '${endpoint.name}' (${source}) has no configured AORs`);
       return buildResponse(req, from, 403);
     }
+    // find_registrar_aor: the To user, else the Authorization username, among the endpoint's aors.
     const toUser = uriUser(headerUri(headerValue(req.headers, 'to') ?? ''));
-    const aor = endpoint.aors.includes(toUser) ? this.aors.get(toUser) : undefined;
+    const aorName = [toUser, authUsername].find((n) => n !== undefined && endpoint.aors.includes(n));
+    const aor = aorName === undefined ? undefined : this.aors.get(aorName);
     if (!aor) {
       security({ event: 'RequestNotSupported', accountId: endpoint.name, requestType: 'registrar_requested_aor_not_found' });
       this.deps.log(`AOR '${toUser}' not found for endpoint '${endpoint.name}' (${source})`);

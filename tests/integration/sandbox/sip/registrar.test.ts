@@ -4,6 +4,7 @@ import { createSocket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { parseSandboxConfig } from '../../../../src-main/sandbox/config/load';
 import { CONTACT_FAMILY } from '../../../../src-main/sandbox/contact-store';
 import { expectedDigestResponse } from '../../../../src-main/sandbox/sip/digest';
 import { headerValue, headerValues } from '../../../../src-main/sandbox/sip/message';
@@ -150,6 +151,20 @@ describe('REGISTER', () => {
     await scanner.register(3600);
     expect(take()).toEqual(['ChallengeSent', 'ChallengeSent', 'InvalidAccountID', 'ChallengeSent', 'InvalidAccountID', 'ChallengeSent']);
     expect(fieldOf(events.find((e) => e.event === 'InvalidAccountID'), 'AccountID')).toBe('nosuch');
+  });
+
+  it('identifies an endpoint by its auth username when the From user names none (identify_by auth_username)', async () => {
+    const config = parseSandboxConfig({
+      pjsip: '[alice]\ntype=endpoint\naors=1001\nauth=alice-auth\n[alice-auth]\ntype=auth\nusername=1001\npassword=s3cret\n[1001]\ntype=aor\nmax_contacts=1\n',
+    });
+    const { pbx, events, take } = await startLab({ config });
+    const desk = await phone(pbx.sipAddress, '1001', { password: 's3cret' });
+    expect((await desk.register(3600)).status).toBe(200);
+    // The first REGISTER carries no credentials: it is challenged for the artificial endpoint.
+    expect(take()).toEqual(['ChallengeSent', 'SuccessfulAuth', 'PeerStatus Reachable', 'ContactStatus NonQualified']);
+    expect(fieldOf(events[0], 'AccountID')).toBe('<unknown>');
+    expect(fieldOf(events[1], 'AccountID')).toBe('alice');
+    expect(pbx.contacts()).toMatchObject([{ endpoint: 'alice', aor: '1001', uri: desk.contactUri }]);
   });
 
   it('answers 403 for an AOR without max_contacts (res_pjsip_registrar.c)', async () => {
