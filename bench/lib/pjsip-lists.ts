@@ -5,7 +5,8 @@
 import { createHash } from 'node:crypto';
 import { readTranscript, sessionBytes } from '../../tests/support/transcript';
 
-type Fields = Array<[string, string]>;
+/** A recorded block's fields, in wire order. */
+export type Fields = Array<[string, string]>;
 
 /** One answer, as bytes around the ActionID value (always the second line of a recorded block). */
 interface Block {
@@ -23,8 +24,9 @@ export interface ListAnswers {
 const RECORDING = 'a_phone1_two_contacts_queries.txt';
 const CRLF = '\r\n';
 
-function recordedBlocks(): Fields[] {
-  const text = sessionBytes(readTranscript(RECORDING), 'S1', 'recv').toString('utf8');
+/** Every block a session of a recording received. */
+export function recordedBlocks(recording: string = RECORDING, session = 'S1'): Fields[] {
+  const text = sessionBytes(readTranscript(recording), session, 'recv').toString('utf8');
   return text
     .split('\r\n\r\n')
     .filter((b) => b.includes(': '))
@@ -34,23 +36,36 @@ function recordedBlocks(): Fields[] {
     }));
 }
 
-function first(blocks: Fields[], key: string, value: string, where: (f: Fields) => boolean = () => true): Fields {
+/** The first block with `key: value` (and matching `where`). */
+export function first(blocks: Fields[], key: string, value: string, where: (f: Fields) => boolean = () => true): Fields {
   const found = blocks.find((f) => f.some(([k, v]) => k === key && v === value) && where(f));
-  if (!found) throw new Error(`${RECORDING}: no block with ${key}: ${value}`);
+  if (!found) throw new Error(`no recorded block with ${key}: ${value}`);
   return found;
 }
 
 const actionIdOf = (f: Fields) => f.find(([k]) => k === 'ActionID')?.[1];
 const named = (name: string) => (f: Fields) => f.some(([k, v]) => k === 'ObjectName' && v === name);
 
-/** The recorded block with `overrides` applied; every overridden key must exist in the recording. */
-function block(template: Fields, overrides: Record<string, string>): Block {
+function checkOverrides(template: Fields, overrides: Record<string, string>): void {
   for (const key of Object.keys(overrides)) if (!template.some(([k]) => k === key)) throw new Error(`recorded block has no ${key}`);
+}
+
+const line = (overrides: Record<string, string>) => ([k, v]: [string, string]) => `${k}: ${overrides[k] ?? v}${CRLF}`;
+
+/** The recorded block with `overrides` applied, as wire text; every overridden key must exist in the recording. */
+export function renderBlock(template: Fields, overrides: Record<string, string>): string {
+  checkOverrides(template, overrides);
+  return template.map(line(overrides)).join('') + CRLF;
+}
+
+/** The same for a list block, with the ActionID (its second line) left to splice in. */
+function block(template: Fields, overrides: Record<string, string>): Block {
+  checkOverrides(template, overrides);
   if (template[1]?.[0] !== 'ActionID') throw new Error('recorded block without ActionID on its second line');
-  const line = ([k, v]: [string, string]) => `${k}: ${overrides[k] ?? v}${CRLF}`;
+  const render = line(overrides);
   return {
-    beforeId: Buffer.from(`${line(template[0]!)}ActionID: `),
-    afterId: Buffer.from(CRLF + template.slice(2).map(line).join('') + CRLF),
+    beforeId: Buffer.from(`${render(template[0]!)}ActionID: `),
+    afterId: Buffer.from(CRLF + template.slice(2).map(render).join('') + CRLF),
   };
 }
 
@@ -63,7 +78,7 @@ export function contactUri(i: number, n: number): string {
   return `sip:${endpointName(i)}@${viaAddr(i)}:${5060 + n};rinstance=${hex(`${i}/${n}`, 16)}`;
 }
 
-function viaAddr(i: number): string {
+export function viaAddr(i: number): string {
   return `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
 }
 
