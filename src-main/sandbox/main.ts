@@ -1,11 +1,7 @@
 // `npm run sandbox -- [--config DIR] [--sip-port N] [--ami-port N] [--bind ADDR] [--astdb FILE] [--demo]`:
 // the Sandbox PBX alone, for real phones and AMI clients. Loopback unless --bind says otherwise.
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { startAmiServer } from './ami/server';
-import { loadSandboxConfig } from './config/load';
-import { startDemoPhones } from './demo-phones';
-import { SandboxPbx } from './pbx';
+import { startSandbox } from './host';
 import { uriHost } from './sip/message';
 
 const USAGE = `usage: npm run sandbox -- [--config DIR] [--sip-port N] [--ami-port N] [--bind ADDR] [--astdb FILE] [--demo]
@@ -16,7 +12,6 @@ const USAGE = `usage: npm run sandbox -- [--config DIR] [--sip-port N] [--ami-po
   --astdb FILE   keep the AstDB (registered contacts) in FILE across restarts
   --demo         add scripted phones that register, refresh, and one that reboots until refused`;
 
-const BUNDLED_CONFIG = join(import.meta.dirname, '..', '..', 'resources', 'sandbox');
 
 function port(value: string | undefined, fallback: number, flag: string): number {
   if (value === undefined) return fallback;
@@ -41,30 +36,24 @@ async function main(): Promise<void> {
     console.log(USAGE);
     return;
   }
-  const bind = values.bind ?? '127.0.0.1';
-  const config = loadSandboxConfig(values.config ?? BUNDLED_CONFIG);
-  for (const w of config.warnings) console.error(`WARNING: ${w.file}:${w.line}: ${w.message}`);
   const log = (line: string) => console.error(line);
-  const pbx = await SandboxPbx.start({
-    config,
-    bind,
+  const sandbox = await startSandbox({
+    ...(values.config ? { configDir: values.config } : {}),
+    bind: values.bind ?? '127.0.0.1',
     sipPort: port(values['sip-port'], 5060, '--sip-port'),
+    amiPort: port(values['ami-port'], 5038, '--ami-port'),
     ...(values.astdb ? { astdbFile: values.astdb } : {}),
+    demoPhones: values.demo ?? false,
     log,
   });
-  const ami = await startAmiServer({ pbx, bind, port: port(values['ami-port'], 5038, '--ami-port') });
+  const { config, pbx, ami } = sandbox;
+  for (const w of config.warnings) console.error(`WARNING: ${w.file}:${w.line}: ${w.message}`);
   const sip = `${uriHost(pbx.sipAddress.address)}:${pbx.sipAddress.port}`;
   console.log(`Sandbox PBX (Asterisk 22 compatible) listening: SIP udp ${sip}, AMI tcp ${uriHost(ami.address)}:${ami.port}`);
   console.log(`Phones register as <endpoint>@${sip}; AMI users: ${config.managerUsers.map((u) => u.name).join(', ')}`);
-  // Demo phones call the registrar on loopback even when it listens on every address.
-  const loopback = bind === '::' ? '::1' : bind === '0.0.0.0' ? '127.0.0.1' : pbx.sipAddress.address;
-  const demoServer = { address: loopback, port: pbx.sipAddress.port };
-  const demo = values.demo ? startDemoPhones(demoServer, config, { log }) : null;
 
   const stop = async () => {
-    await demo?.stop();
-    await ami.close();
-    await pbx.close();
+    await sandbox.close();
     process.exit(0);
   };
   process.once('SIGINT', () => void stop());

@@ -1,0 +1,69 @@
+// The Sandbox PBX as one running thing: its configuration, the SIP registrar, the AMI server and
+// optionally the demo phones, started together and stopped in order. `npm run sandbox` and the
+// app's built-in sandbox (services/sandbox-host.ts) both start it here.
+import { join } from 'node:path';
+import { startAmiServer, type AmiServer } from './ami/server';
+import { loadSandboxConfig } from './config/load';
+import type { SandboxConfig } from './config/types';
+import { startDemoPhones } from './demo-phones';
+import { SandboxPbx } from './pbx';
+
+/** resources/sandbox beside src-main/ (and beside out/ once built). */
+export const BUNDLED_SANDBOX_CONFIG = join(import.meta.dirname, '..', '..', 'resources', 'sandbox');
+
+export interface SandboxOptions {
+  /** pjsip.conf, optional pjsip_wizard.conf and manager.conf; the bundled demo configuration by default. */
+  configDir?: string;
+  /** Default 127.0.0.1. */
+  bind?: string;
+  /** 0 (the default) = any free port. */
+  sipPort?: number;
+  amiPort?: number;
+  /** Keep the AstDB (registered contacts) in this file across restarts. */
+  astdbFile?: string;
+  expiryCheckIntervalMs?: number;
+  /** Scripted phones that register, refresh, and one that reboots until its AOR refuses it. */
+  demoPhones?: boolean;
+  /** Asterisk-style log lines (refused requests, demo phones); dropped by default. */
+  log?: (line: string) => void;
+}
+
+export interface Sandbox {
+  config: SandboxConfig;
+  pbx: SandboxPbx;
+  ami: AmiServer;
+  close(): Promise<void>;
+}
+
+export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
+  const bind = opts.bind ?? '127.0.0.1';
+  const config = loadSandboxConfig(opts.configDir ?? BUNDLED_SANDBOX_CONFIG);
+  const pbx = await SandboxPbx.start({
+    config,
+    bind,
+    sipPort: opts.sipPort ?? 0,
+    ...(opts.astdbFile ? { astdbFile: opts.astdbFile } : {}),
+    ...(opts.expiryCheckIntervalMs ? { expiryCheckIntervalMs: opts.expiryCheckIntervalMs } : {}),
+    ...(opts.log ? { log: opts.log } : {}),
+  });
+  let ami: AmiServer;
+  try {
+    ami = await startAmiServer({ pbx, bind, port: opts.amiPort ?? 0 });
+  } catch (err) {
+    await pbx.close();
+    throw err;
+  }
+  // Demo phones call the registrar on loopback even when it listens on every address.
+  const loopback = bind === '::' ? '::1' : bind === '0.0.0.0' ? '127.0.0.1' : pbx.sipAddress.address;
+  const demo = opts.demoPhones ? startDemoPhones({ address: loopback, port: pbx.sipAddress.port }, config, opts.log ? { log: opts.log } : {}) : null;
+  return {
+    config,
+    pbx,
+    ami,
+    async close() {
+      await demo?.stop();
+      await ami.close();
+      await pbx.close();
+    },
+  };
+}
