@@ -1,0 +1,45 @@
+// Benchmark (issue 5, item 4): the services process connected to 50 Sandbox PBXs (another
+// process) of 1,000 endpoints each, with 100 REGISTERs per second in total arriving as AMI
+// events: CPU of the services process over a fixed window, in % of one core.
+import { join } from 'node:path';
+import { startHelper } from './lib/child';
+import { BENCH_AMI_USER } from './lib/sandbox-config';
+import { result, writeResults } from './lib/result';
+import { benchServices, whenAllLive } from './lib/services';
+
+const PBXS = 50;
+const ENDPOINTS = 1_000;
+const REGISTERS_PER_SECOND = 100;
+const WINDOW_MS = 20_000;
+const TARGET_PERCENT = 5;
+
+const sandboxes = await startHelper<{ ports: number[] }>(join(import.meta.dirname, 'children', 'many-sandboxes.ts'), [String(PBXS), String(ENDPOINTS), String(REGISTERS_PER_SECOND)], 90_000);
+const { services, dispose } = await benchServices();
+let events = 0;
+services.on('endpointRows', () => events++);
+let percent: number;
+let rssMb: number;
+try {
+  for (const [i, port] of sandboxes.ready.ports.entries()) {
+    await services.addPbx({ name: `sandbox-${i + 1}`, host: '127.0.0.1', port, username: BENCH_AMI_USER.name, tls: false }, BENCH_AMI_USER.secret);
+  }
+  await whenAllLive(services, PBXS * ENDPOINTS, 60_000);
+  // Let the syncs' garbage settle before the window.
+  await new Promise((resolve) => setTimeout(resolve, 2_000));
+  events = 0;
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  await new Promise((resolve) => setTimeout(resolve, WINDOW_MS));
+  const used = process.cpuUsage(cpu);
+  percent = ((used.user + used.system) / 1000 / (performance.now() - started)) * 100;
+  rssMb = process.memoryUsage().rss / 2 ** 20;
+  if (events < (WINDOW_MS / 1000) * REGISTERS_PER_SECOND * 0.5) throw new Error(`only ${events} row diffs in the window: the load did not arrive`);
+} finally {
+  await dispose();
+  await sandboxes.stop();
+}
+const what = `${PBXS} PBXs x ${ENDPOINTS} endpoints, ${REGISTERS_PER_SECOND} REGISTER/s in total (${events} row diffs in ${WINDOW_MS / 1000} s)`;
+writeResults('many-pbxs', [
+  result({ name: 'many-pbxs', metric: `services process CPU, ${what}`, value: percent, unit: '% of one core', baseline: null, baselineValue: null, target: `<= ${TARGET_PERCENT}%`, pass: percent <= TARGET_PERCENT }),
+  result({ name: 'many-pbxs-rss', metric: `services process RSS, ${what}`, value: rssMb, unit: 'MB', baseline: null, baselineValue: null, target: 'none (context)', pass: true }),
+]);
