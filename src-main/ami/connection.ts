@@ -8,10 +8,12 @@
 // 10-60 s ramp. What would remain of it is net.connect and an EventEmitter, so this module
 // uses node:net directly (README "AMI layer").
 import { connect as netConnect, type Socket } from 'node:net';
+import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { AmiActionError, AmiError } from './errors';
 import { Listeners } from './listeners';
 import type { AmiMessage } from './messages';
 import { AmiReader, type ReaderLimits, type ReaderOutput } from './reader';
+import { refuseCertificate, type AmiTlsOptions } from './tls';
 import { serializeAction, type AmiAction } from './writer';
 
 export interface AmiConnectOptions {
@@ -19,7 +21,9 @@ export interface AmiConnectOptions {
   port: number;
   username: string;
   secret: string;
-  /** TCP connect deadline. */
+  /** AMI over TLS (manager.conf tlsenable); null or omitted: plain TCP. */
+  tls?: AmiTlsOptions | null;
+  /** TCP connect deadline, TLS handshake included. */
   connectTimeoutMs?: number;
   /** Banner + Login answer deadline. Asterisk answers a wrong secret only after about 1 s. */
   loginTimeoutMs?: number;
@@ -175,7 +179,8 @@ export class AmiConnection {
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.bannerWaiter = null;
-        reject(new AmiError('timeout', `${this.where} accepted the connection but sent no AMI banner within ${timeoutMs} ms`));
+        const hint = this.options.tls ? '' : ' (a TLS port, usually 5039, needs TLS turned on)';
+        reject(new AmiError('timeout', `${this.where} accepted the connection but sent no AMI banner within ${timeoutMs} ms${hint}`));
       }, timeoutMs);
       this.bannerWaiter = () => {
         clearTimeout(timer);
@@ -316,26 +321,58 @@ export class AmiConnection {
 }
 
 
+/**
+ * The TCP (or TLS) connection, ready for the banner. Over TLS the certificate is judged on
+ * secureConnect, before a single byte is written (not even the Login): the handshake runs with
+ * rejectUnauthorized false only so that a refused certificate's fingerprint can be reported;
+ * `authorized` carries the same CA chain and host name verdict rejectUnauthorized would enforce.
+ */
 function openSocket(options: AmiConnectOptions): Promise<Socket> {
   const timeoutMs = options.connectTimeoutMs ?? DEFAULT_TIMEOUTS.connectTimeoutMs;
   const where = `${options.host}:${options.port}`;
+  const tls = options.tls ?? null;
   return new Promise((resolve, reject) => {
-    const socket = netConnect({ host: options.host, port: options.port });
-    const timer = setTimeout(() => {
-      socket.destroy();
-      reject(new AmiError('timeout', `no TCP connection to ${where} within ${timeoutMs} ms`));
-    }, timeoutMs);
-    socket.once('connect', () => {
+    const socket = tls
+      ? tlsConnect({ host: options.host, port: options.port, rejectUnauthorized: false })
+      : netConnect({ host: options.host, port: options.port });
+    let tcpConnected = false;
+    const settle = (error: AmiError | null): void => {
       clearTimeout(timer);
       socket.removeAllListeners('error');
-      resolve(socket);
-    });
-    socket.once('error', (e: NodeJS.ErrnoException) => {
-      clearTimeout(timer);
+      if (error === null) return resolve(socket);
       socket.destroy();
-      reject(socketError(where, e));
+      reject(error);
+    };
+    const timer = setTimeout(() => {
+      settle(
+        tls && tcpConnected
+          ? new AmiError('timeout', `${where} accepted the connection but completed no TLS handshake within ${timeoutMs} ms (${TLS_PORT_HINT})`)
+          : new AmiError('timeout', `no TCP connection to ${where} within ${timeoutMs} ms`),
+      );
+    }, timeoutMs);
+    socket.once('connect', () => {
+      tcpConnected = true;
+      if (!tls) settle(null);
     });
+    if (tls) {
+      socket.once('secureConnect', () => {
+        const peer = socket as TLSSocket;
+        const refusal = refuseCertificate(where, {
+          fingerprint256: peer.getPeerCertificate().fingerprint256,
+          authorized: peer.authorized,
+          authorizationError: peer.authorizationError ? String(peer.authorizationError) : null,
+        }, tls);
+        settle(refusal);
+      });
+    }
+    socket.once('error', (e: NodeJS.ErrnoException) => settle(tls && tcpConnected ? tlsHandshakeError(where, e) : socketError(where, e)));
   });
+}
+
+const TLS_PORT_HINT = 'is this the TLS port? Asterisk serves AMI over TLS on tlsbindaddr, usually 5039, and plain AMI on 5038';
+
+function tlsHandshakeError(where: string, e: NodeJS.ErrnoException): AmiError {
+  return new AmiError('protocol', `no TLS handshake with ${where}: ${e.code ?? e.message} (${TLS_PORT_HINT})`, { cause: e });
 }
 
 function socketError(where: string, e: NodeJS.ErrnoException): AmiError {

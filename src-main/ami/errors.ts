@@ -19,7 +19,11 @@ export type AmiErrorCode =
   /** A value meant for an AMI header contains CR, LF or NUL. */
   | 'headerInjection'
   /** An argument RegDesk refuses before asking Asterisk (e.g. a dialplan-function argument separator in a name). */
-  | 'invalidArgument';
+  | 'invalidArgument'
+  /** AMI over TLS: the certificate does not verify against the system CAs and no fingerprint is pinned. */
+  | 'tlsUntrusted'
+  /** AMI over TLS: the certificate is not the one whose fingerprint is pinned. */
+  | 'tlsMismatch';
 
 export class AmiError extends Error {
   override readonly name: string = 'AmiError';
@@ -48,5 +52,18 @@ export class AmiActionError extends AmiError {
     readonly amiMessage: string,
   ) {
     super('actionFailed', `${action} failed: ${amiMessage}`);
+  }
+}
+
+/** The PBX's TLS certificate was refused before a byte was sent; `fingerprint` is the SHA-256
+ *  fingerprint it presented (`AB:CD:...`, as `openssl x509 -noout -fingerprint -sha256` prints it). */
+export class AmiTlsError extends AmiError {
+  override readonly name = 'AmiTlsError';
+  constructor(
+    override readonly code: 'tlsUntrusted' | 'tlsMismatch',
+    message: string,
+    readonly fingerprint: string,
+  ) {
+    super(code, message);
   }
 }

@@ -2,7 +2,7 @@
 // optionally the demo phones, started together and stopped in order. `npm run sandbox` and the
 // app's built-in sandbox (services/sandbox-host.ts) both start it here.
 import { join } from 'node:path';
-import { startAmiServer, type AmiServer } from './ami/server';
+import { startAmiServer, type AmiServer, type AmiServerTls } from './ami/server';
 import { loadSandboxConfig } from './config/load';
 import type { SandboxConfig } from './config/types';
 import { startDemoPhones } from './demo-phones';
@@ -19,6 +19,8 @@ export interface SandboxOptions {
   /** 0 (the default) = any free port. */
   sipPort?: number;
   amiPort?: number;
+  /** Also serve AMI over TLS, as Asterisk does beside plain AMI with tlsenable = yes (port 0, the default: any free port). */
+  amiTls?: AmiServerTls & { port?: number };
   /** Keep the AstDB (registered contacts) in this file across restarts. */
   astdbFile?: string;
   expiryCheckIntervalMs?: number;
@@ -32,6 +34,8 @@ export interface Sandbox {
   config: SandboxConfig;
   pbx: SandboxPbx;
   ami: AmiServer;
+  /** The AMI server over TLS; null unless amiTls was given. */
+  amiTls: AmiServer | null;
   close(): Promise<void>;
 }
 
@@ -47,11 +51,21 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     ...(opts.log ? { log: opts.log } : {}),
   });
   let ami: AmiServer;
+  let amiTls: AmiServer | null = null;
   try {
     ami = await startAmiServer({ pbx, bind, port: opts.amiPort ?? 0 });
   } catch (err) {
     await pbx.close();
     throw err;
+  }
+  if (opts.amiTls) {
+    try {
+      amiTls = await startAmiServer({ pbx, bind, port: opts.amiTls.port ?? 0, tls: { cert: opts.amiTls.cert, key: opts.amiTls.key } });
+    } catch (err) {
+      await ami.close();
+      await pbx.close();
+      throw err;
+    }
   }
   // Demo phones call the registrar on loopback even when it listens on every address.
   const loopback = bind === '::' ? '::1' : bind === '0.0.0.0' ? '127.0.0.1' : pbx.sipAddress.address;
@@ -60,8 +74,10 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     config,
     pbx,
     ami,
+    amiTls,
     async close() {
       await demo?.stop();
+      await amiTls?.close();
       await ami.close();
       await pbx.close();
     },

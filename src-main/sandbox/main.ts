@@ -1,16 +1,21 @@
-// `npm run sandbox -- [--config DIR] [--sip-port N] [--ami-port N] [--bind ADDR] [--astdb FILE] [--demo]`:
+// `npm run sandbox -- [--config DIR] [--sip-port N] [--ami-port N] [--ami-tls-cert FILE --ami-tls-key FILE [--ami-tls-port N]] [--bind ADDR] [--astdb FILE] [--demo]`:
 // the Sandbox PBX alone, for real phones and AMI clients. Loopback unless --bind says otherwise.
+import { X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { startSandbox } from './host';
 import { uriHost } from './sip/message';
 
-const USAGE = `usage: npm run sandbox -- [--config DIR] [--sip-port N] [--ami-port N] [--bind ADDR] [--astdb FILE] [--demo]
-  --config DIR   pjsip.conf, optional pjsip_wizard.conf and manager.conf (default: the bundled demo configuration)
-  --sip-port N   UDP port of the SIP registrar (default 5060; 0 = any free port)
-  --ami-port N   TCP port of the AMI server (default 5038; 0 = any free port)
-  --bind ADDR    address to listen on (default 127.0.0.1; e.g. 0.0.0.0 for phones on the LAN)
-  --astdb FILE   keep the AstDB (registered contacts) in FILE across restarts
-  --demo         add scripted phones that register, refresh, and one that reboots until refused`;
+const USAGE = `usage: npm run sandbox -- [--config DIR] [--sip-port N] [--ami-port N] [--ami-tls-cert FILE --ami-tls-key FILE [--ami-tls-port N]] [--bind ADDR] [--astdb FILE] [--demo]
+  --config DIR         pjsip.conf, optional pjsip_wizard.conf and manager.conf (default: the bundled demo configuration)
+  --sip-port N         UDP port of the SIP registrar (default 5060; 0 = any free port)
+  --ami-port N         TCP port of the AMI server (default 5038; 0 = any free port)
+  --ami-tls-cert FILE  also serve AMI over TLS with this PEM certificate (manager.conf tlscertfile)
+  --ami-tls-key FILE   and this PEM private key (manager.conf tlsprivatekey)
+  --ami-tls-port N     port of AMI over TLS (default 5039; 0 = any free port)
+  --bind ADDR          address to listen on (default 127.0.0.1; e.g. 0.0.0.0 for phones on the LAN)
+  --astdb FILE         keep the AstDB (registered contacts) in FILE across restarts
+  --demo               add scripted phones that register, refresh, and one that reboots until refused`;
 
 
 function port(value: string | undefined, fallback: number, flag: string): number {
@@ -26,6 +31,9 @@ async function main(): Promise<void> {
       config: { type: 'string' },
       'sip-port': { type: 'string' },
       'ami-port': { type: 'string' },
+      'ami-tls-cert': { type: 'string' },
+      'ami-tls-key': { type: 'string' },
+      'ami-tls-port': { type: 'string' },
       bind: { type: 'string' },
       astdb: { type: 'string' },
       demo: { type: 'boolean' },
@@ -37,19 +45,30 @@ async function main(): Promise<void> {
     return;
   }
   const log = (line: string) => console.error(line);
+  const tlsCertFile = values['ami-tls-cert'];
+  const tlsKeyFile = values['ami-tls-key'];
+  if ((tlsCertFile === undefined) !== (tlsKeyFile === undefined)) throw new Error('--ami-tls-cert and --ami-tls-key go together');
+  const tlsCert = tlsCertFile === undefined ? null : readFileSync(tlsCertFile);
   const sandbox = await startSandbox({
     ...(values.config ? { configDir: values.config } : {}),
     bind: values.bind ?? '127.0.0.1',
     sipPort: port(values['sip-port'], 5060, '--sip-port'),
     amiPort: port(values['ami-port'], 5038, '--ami-port'),
+    ...(tlsCert && tlsKeyFile
+      ? { amiTls: { cert: tlsCert, key: readFileSync(tlsKeyFile), port: port(values['ami-tls-port'], 5039, '--ami-tls-port') } }
+      : {}),
     ...(values.astdb ? { astdbFile: values.astdb } : {}),
     demoPhones: values.demo ?? false,
     log,
   });
-  const { config, pbx, ami } = sandbox;
+  const { config, pbx, ami, amiTls } = sandbox;
   for (const w of config.warnings) console.error(`WARNING: ${w.file}:${w.line}: ${w.message}`);
   const sip = `${uriHost(pbx.sipAddress.address)}:${pbx.sipAddress.port}`;
   console.log(`Sandbox PBX (Asterisk 22 compatible) listening: SIP udp ${sip}, AMI tcp ${uriHost(ami.address)}:${ami.port}`);
+  if (amiTls && tlsCert) {
+    // What an admin pins in RegDesk (trust on first use), as `openssl x509 -noout -fingerprint -sha256` prints it.
+    console.log(`AMI over TLS: ${uriHost(amiTls.address)}:${amiTls.port}, certificate SHA-256 fingerprint ${new X509Certificate(tlsCert).fingerprint256}`);
+  }
   console.log(`Phones register as <endpoint>@${sip}; AMI users: ${config.managerUsers.map((u) => u.name).join(', ')}`);
 
   const stop = async () => {

@@ -1,11 +1,12 @@
-// The Sandbox PBX's AMI server on TCP: the banner, one AmiSession per connection, the PBX's
+// The Sandbox PBX's AMI server on TCP, or TLS (manager.conf tlsenable): the banner, one AmiSession per connection, the PBX's
 // events fanned out to every session, and the limits main/manager.c puts on peers: at most
 // 50 connections not yet logged in (authlimit), 30 s to log in (authtimeout), and a session
 // whose peer stops reading is dropped after the write timeout (100 ms per write in Asterisk)
 // instead of buffering without bound.
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
-import type { Socket } from 'node:net';
+import type { Server, Socket } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
 import { unmapped } from './acl';
 import { AMI_VERSION } from './actions/core';
 import { ACTIONS } from './actions/table';
@@ -19,6 +20,8 @@ export interface AmiServerOptions {
   port?: number;
   /** Default 127.0.0.1. */
   bind?: string;
+  /** AMI over TLS (manager.conf tlscertfile / tlsprivatekey, PEM); omitted: plain TCP. */
+  tls?: AmiServerTls;
   /** Default 1000 (action_login's sleep(1)). */
   authFailureDelayMs?: number;
   /** Default 30000 (manager.conf authtimeout). */
@@ -31,9 +34,15 @@ export interface AmiServerOptions {
   clock?: () => number;
 }
 
+export interface AmiServerTls {
+  cert: string | Buffer;
+  key: string | Buffer;
+}
+
 export interface AmiServer {
   address: string;
   port: number;
+  tls: boolean;
   close(): Promise<void>;
 }
 
@@ -63,7 +72,7 @@ export function startAmiServer(opts: AmiServerOptions): Promise<AmiServer> {
   };
   const unsubscribe = opts.pbx.onAmiEvent(broadcast);
 
-  const server = createServer((socket) => {
+  const onConnection = (socket: Socket): void => {
     const unauthenticated = [...sessions.values()].filter((s) => !s.authenticated).length;
     if (unauthenticated >= authLimit) {
       socket.destroy();
@@ -119,7 +128,11 @@ export function startAmiServer(opts: AmiServerOptions): Promise<AmiServer> {
       timers.delete(loginTimer);
     });
     socket.write(`Asterisk Call Manager/${AMI_VERSION}\r\n`);
-  });
+  };
+  // Over TLS a peer counts once its handshake is done; the handshake gets the login deadline.
+  const server: Server = opts.tls
+    ? createTlsServer({ cert: opts.tls.cert, key: opts.tls.key, handshakeTimeout: authTimeoutMs }, onConnection)
+    : createServer(onConnection);
 
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -133,6 +146,7 @@ export function startAmiServer(opts: AmiServerOptions): Promise<AmiServer> {
       resolve({
         address: address.address,
         port: address.port,
+        tls: opts.tls !== undefined,
         close: () =>
           new Promise<void>((done) => {
             unsubscribe();
