@@ -20,6 +20,8 @@ const profile = v.strictObject({
   port: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(65535)),
   username: name(200),
   tls: v.boolean(),
+  // Any form openssl prints (colons, spaces, prefix); services/profiles.ts checks it is 32 bytes of hex.
+  tlsFingerprint: v.optional(v.nullable(headerSafeText(200))),
 });
 const settings = v.strictObject({
   language: v.picklist(['system', 'en', 'ja']),

@@ -22,8 +22,14 @@ export interface ServiceError {
     | 'invalidArgument'
     | 'noKeystore'
     | 'storage'
-    | 'internal';
+    | 'internal'
+    /** AMI over TLS: the certificate is not verified by the system CAs and none is pinned. */
+    | 'tlsUntrusted'
+    /** AMI over TLS: the certificate is not the pinned one (renewed, or someone in between). */
+    | 'tlsMismatch';
   message: string;
+  /** tlsUntrusted / tlsMismatch: the SHA-256 fingerprint the PBX presented (`AB:CD:...`), to compare and pin. */
+  tlsFingerprint?: string;
 }
 
 export interface PbxSummary {
@@ -34,6 +40,8 @@ export interface PbxSummary {
   port: number;
   username: string;
   tls: boolean;
+  /** The pinned SHA-256 fingerprint of the PBX's TLS certificate; null: the system CAs decide. */
+  tlsFingerprint?: string | null;
   state: ConnectionState;
   error: ServiceError | null;
   /** Endpoints at their limit or with stale contacts, plus unacknowledged refusals: the sidebar badge. */
@@ -51,6 +59,11 @@ export interface PbxProfileInput {
   port: number;
   username: string;
   tls: boolean;
+  /**
+   * Trust on first use: the SHA-256 fingerprint of the one TLS certificate to accept (Asterisk's is
+   * usually self-signed), in any form openssl prints it; null or omitted: the system CAs decide.
+   */
+  tlsFingerprint?: string | null;
 }
 
 /** Endpoint-table changes, pushed instead of full copies. */

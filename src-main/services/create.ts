@@ -5,10 +5,11 @@
 import { join } from 'node:path';
 import { RefusalAlertPolicy } from '../core/alert-policy';
 import { dialContacts } from '../core/dial-string';
-import { AmiError } from '../ami/errors';
+import { AmiError, AmiTlsError } from '../ami/errors';
 import { Listeners } from '../ami/listeners';
 import { RemovalError, removeContact, restoreContact, type RemovalErrorCode } from '../ami/removal';
 import { PbxSession } from '../ami/session';
+import type { AmiTlsOptions } from '../ami/tls';
 import {
   ServiceFailure,
   type PbxId,
@@ -49,7 +50,16 @@ interface PbxEntry {
   port: number;
   username: string;
   tls: boolean;
+  tlsFingerprint: string | null;
   link: PbxLink | null;
+}
+
+interface AmiLogin {
+  host: string;
+  port: number;
+  username: string;
+  secret: string;
+  tls?: AmiTlsOptions | null;
 }
 
 type EventListeners = { [K in keyof ServiceEvents]: Listeners<[ServiceEvents[K]]> };
@@ -84,8 +94,9 @@ export async function createServices(opts: ServicesOptions): Promise<RegDeskServ
       port: e.port,
       username: e.username,
       tls: e.tls,
+      tlsFingerprint: e.tlsFingerprint,
       state: e.link ? e.link.connectionState() : 'disconnected',
-      error: e.link ? e.link.error() : null,
+      error: e.link ? linkError(e.link) : null,
       warnings: e.link ? e.link.warnings() : 0,
       readsSecurityEvents: e.link ? e.link.session.status().readsSecurityEvents : null,
       ...(e.kind === 'sandbox' && sandbox ? { sipAddress: sandbox.pbx.sipAddress } : {}),
@@ -104,7 +115,7 @@ export async function createServices(opts: ServicesOptions): Promise<RegDeskServ
     return link;
   }
 
-  function connect(e: PbxEntry, login: { host: string; port: number; username: string; secret: string }): void {
+  function connect(e: PbxEntry, login: AmiLogin): void {
     const session = PbxSession.start(login);
     e.link = new PbxLink(session, alerts, e.id, {
       rows: (diff) => emit('endpointRows', { pbxId: e.id, ...diff }),
@@ -123,19 +134,28 @@ export async function createServices(opts: ServicesOptions): Promise<RegDeskServ
   }
 
   function profileEntry(p: StoredProfile): PbxEntry {
-    return { id: p.id, name: p.name, kind: 'asterisk', host: p.host, port: p.port, username: p.username, tls: p.tls, link: null };
+    return {
+      id: p.id,
+      name: p.name,
+      kind: 'asterisk',
+      host: p.host,
+      port: p.port,
+      username: p.username,
+      tls: p.tls,
+      tlsFingerprint: p.tlsFingerprint ?? null,
+      link: null,
+    };
   }
 
   function connectProfile(e: PbxEntry): void {
     const secret = profiles.secret(e.id);
     if (secret === null) throw new ServiceFailure('noKeystore', 'the AMI secret of this PBX was not kept (no OS keystore); enter it again');
-    if (e.tls) throw new ServiceFailure('invalidArgument', 'AMI over TLS is not supported yet; use an SSH tunnel to the plain AMI port');
-    connect(e, { host: e.host, port: e.port, username: e.username, secret });
+    connect(e, { host: e.host, port: e.port, username: e.username, secret, tls: e.tls ? { pinnedFingerprint: e.tlsFingerprint } : null });
   }
 
   if (opts.sandbox !== false) {
     sandbox = await startSandboxHost({ astdbFile: join(opts.dataDir, 'sandbox-astdb.json'), ...(opts.sandbox ?? { demoPhones: true }) });
-    const e: PbxEntry = { id: SANDBOX_PBX_ID, name: 'Sandbox PBX', kind: 'sandbox', host: sandbox.login.host, port: sandbox.login.port, username: sandbox.login.username, tls: false, link: null };
+    const e: PbxEntry = { id: SANDBOX_PBX_ID, name: 'Sandbox PBX', kind: 'sandbox', host: sandbox.login.host, port: sandbox.login.port, username: sandbox.login.username, tls: false, tlsFingerprint: null, link: null };
     entries.set(e.id, e);
     connect(e, sandbox.login);
   }
@@ -245,6 +265,13 @@ export async function createServices(opts: ServicesOptions): Promise<RegDeskServ
       await sandbox?.close();
     },
   };
+}
+
+/** The link's error for the UI; a refused TLS certificate also carries its fingerprint, to compare and pin. */
+function linkError(link: PbxLink): ServiceError | null {
+  const error = link.session.status().error;
+  if (error instanceof AmiTlsError) return { code: error.code, message: error.message, tlsFingerprint: error.fingerprint };
+  return link.error();
 }
 
 const REMOVAL_CODES: Record<RemovalErrorCode, ServiceError['code']> = {

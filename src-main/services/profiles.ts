@@ -3,6 +3,7 @@
 // memory for this run and never written, so no secret ever sits on disk in plain text.
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
+import { normalizeFingerprint } from '../ami/tls';
 import { ServiceFailure, type PbxId, type PbxProfileInput, type SecretStore } from './api';
 import { readJsonFile, writeFileAtomic } from './atomic-file';
 import { checkAmiHeaderValue } from './validate';
@@ -99,5 +100,14 @@ function validateProfile(input: PbxProfileInput): PbxProfileInput {
   }
   checkAmiHeaderValue('username', input.username);
   if (!input.username) throw new ServiceFailure('invalidArgument', 'the AMI username is empty');
-  return { name, host, port: input.port, username: input.username, tls: Boolean(input.tls) };
+  return { name, host, port: input.port, username: input.username, tls: Boolean(input.tls), tlsFingerprint: validFingerprint(input.tlsFingerprint) };
+}
+
+function validFingerprint(text: string | null | undefined): string | null {
+  if (text === null || text === undefined || text.trim() === '') return null;
+  const fingerprint = normalizeFingerprint(text);
+  if (fingerprint === null) {
+    throw new ServiceFailure('invalidArgument', `invalid TLS certificate fingerprint ${JSON.stringify(text)}: expected the 32-byte SHA-256 one (AB:CD:... as openssl x509 -noout -fingerprint -sha256 prints it)`);
+  }
+  return fingerprint;
 }

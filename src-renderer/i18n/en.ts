@@ -57,6 +57,15 @@ export const en = {
   'form.secretKeep': 'Leave empty to keep the stored secret',
   'form.secretNote': 'The secret is encrypted with the operating system keystore and never shown again. Where no keystore exists it is kept only until RegDesk quits.',
   'form.tls': 'Use TLS',
+  'form.tlsNote': 'Asterisk serves AMI over TLS on its tlsbindaddr port, usually 5039 (manager.conf tlsenable = yes).',
+  'form.tlsFingerprint': 'Pinned certificate (SHA-256 fingerprint)',
+  'form.tlsFingerprintNote': 'Leave empty to trust only certificates this computer’s certificate authorities verify. A pinned fingerprint is the only certificate accepted.',
+  'form.tlsUntrustedTitle': 'This PBX presented a certificate this computer does not trust',
+  'form.tlsMismatchTitle': 'WARNING: this PBX presented a different certificate from the pinned one',
+  'form.tlsCompare': 'Trust it only if it matches what this command prints on the PBX:',
+  'form.tlsMismatchNote': 'RegDesk did not connect and sent nothing. Trust the new certificate only if it was renewed on the PBX; otherwise someone may be intercepting the connection.',
+  'form.tlsCommand': 'openssl x509 -noout -fingerprint -sha256 -in /etc/asterisk/keys/asterisk.pem',
+  'form.tlsTrust': 'Trust this certificate',
   'form.save': 'Save',
   'form.cancel': 'Cancel',
 
@@ -164,6 +173,8 @@ export const en = {
   'error.noKeystore': 'No operating system keystore is available, so the secret cannot be stored encrypted.',
   'error.storage': 'RegDesk could not write its settings or audit log to disk.',
   'error.internal': 'Something went wrong inside RegDesk: {message}',
+  'error.tlsUntrusted': 'The PBX’s TLS certificate is not trusted by this computer (often it is self-signed). RegDesk did not log in. Choose Edit to compare its fingerprint and trust it.',
+  'error.tlsMismatch': 'The PBX’s TLS certificate is NOT the one you trusted. RegDesk did not connect and sent nothing. Choose Edit to see the certificate it presented.',
 } as const;
 
 export type MessageKey = keyof typeof en;

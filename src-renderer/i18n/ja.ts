@@ -59,6 +59,15 @@ export const ja: Record<MessageKey, string> = {
   'form.secretKeep': '空欄のままなら保存済みのシークレットを使います',
   'form.secretNote': 'シークレットは OS のキーストアで暗号化され、二度と表示されません。キーストアがない環境では RegDesk を終了するまでメモリにのみ保持します。',
   'form.tls': 'TLS を使う',
+  'form.tlsNote': 'Asterisk は TLS の AMI を tlsbindaddr のポート (通常 5039) で提供します (manager.conf の tlsenable = yes)。',
+  'form.tlsFingerprint': '固定する証明書 (SHA-256 フィンガープリント)',
+  'form.tlsFingerprintNote': '空欄なら、このコンピューターの認証局が検証できる証明書だけを信頼します。フィンガープリントを固定すると、その証明書以外は受け付けません。',
+  'form.tlsUntrustedTitle': 'この PBX は、このコンピューターが信頼していない証明書を提示しました',
+  'form.tlsMismatchTitle': '警告: この PBX は固定した証明書とは異なる証明書を提示しました',
+  'form.tlsCompare': 'PBX 上で次のコマンドが表示する値と一致する場合にのみ信頼してください:',
+  'form.tlsMismatchNote': 'RegDesk は接続せず、何も送信していません。PBX で証明書を更新した場合にのみ新しい証明書を信頼してください。そうでなければ、通信が傍受されている可能性があります。',
+  'form.tlsCommand': 'openssl x509 -noout -fingerprint -sha256 -in /etc/asterisk/keys/asterisk.pem',
+  'form.tlsTrust': 'この証明書を信頼する',
   'form.save': '保存',
   'form.cancel': 'キャンセル',
 
@@ -166,4 +175,6 @@ export const ja: Record<MessageKey, string> = {
   'error.noKeystore': 'OS のキーストアが使えないため、シークレットを暗号化して保存できません。',
   'error.storage': 'RegDesk は設定または監査ログをディスクに書き込めませんでした。',
   'error.internal': 'RegDesk 内部でエラーが発生しました: {message}',
+  'error.tlsUntrusted': 'PBX の TLS 証明書はこのコンピューターで信頼されていません (多くは自己署名証明書です)。RegDesk はログインしていません。「編集」でフィンガープリントを確認し、信頼してください。',
+  'error.tlsMismatch': 'PBX の TLS 証明書が、信頼した証明書と一致しません。RegDesk は接続せず、何も送信していません。「編集」で提示された証明書を確認してください。',
 };
