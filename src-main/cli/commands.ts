@@ -7,6 +7,7 @@ import { endpointDetail } from '../core/endpoint-view';
 import type { EndpointHistoryEntry } from '../core/types';
 import { RemovalError, removeContact, restoreContact } from '../ami/removal';
 import { PbxSession } from '../ami/session';
+import type { AmiTlsOptions } from '../ami/tls';
 import type { RefusalAlert } from '../services/api';
 import { AuditLog } from '../services/audit-log';
 import { defaultDataDir } from '../services/paths';
@@ -21,6 +22,8 @@ export interface CliOptions {
   port: number;
   user: string;
   secret: string;
+  /** AMI over TLS; null: plain TCP. */
+  tls: AmiTlsOptions | null;
   sandbox: boolean;
   json: boolean;
   auditLog: string | null;
@@ -41,9 +44,12 @@ commands:
   audit                  the removal audit log
 
 options:
-  --host H --port N      Asterisk AMI address (default 127.0.0.1:5038; env REGDESK_AMI_HOST/PORT)
+  --host H --port N      Asterisk AMI address (default 127.0.0.1:5038, with --tls 5039; env REGDESK_AMI_HOST/PORT)
   --user U               AMI username (env REGDESK_AMI_USER)
   --secret S             AMI secret; prefer env REGDESK_AMI_SECRET (keeps it out of shell history)
+  --tls                  AMI over TLS (manager.conf tlsenable); the certificate must verify against the system CAs
+  --tls-fingerprint FP   or be exactly this one: its SHA-256 fingerprint, as openssl x509 -noout -fingerprint -sha256
+                         prints it (implies --tls; env REGDESK_AMI_TLS_FINGERPRINT)
   --sandbox              run against a built-in Sandbox PBX instead of an Asterisk
   --json                 machine-readable output (watch: one JSON object per line)
   --timeout MS           connect/sync deadline (default 10000)
@@ -62,7 +68,13 @@ interface Connected {
 
 async function connectPbx(o: CliOptions): Promise<Connected> {
   let sandbox: SandboxHost | null = null;
-  let login = { host: o.host, port: o.port, username: o.user, secret: o.secret };
+  let login: { host: string; port: number; username: string; secret: string; tls?: AmiTlsOptions | null } = {
+    host: o.host,
+    port: o.port,
+    username: o.user,
+    secret: o.secret,
+    tls: o.tls,
+  };
   if (o.sandbox) {
     sandbox = await startSandboxHost();
     login = sandbox.login;

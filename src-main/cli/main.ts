@@ -3,7 +3,8 @@
 // Exit codes: 0 ok, 1 operation refused (contact gone or changed, unknown endpoint...),
 // 2 connection or authentication error. Errors are one line on stderr.
 import { parseArgs } from 'node:util';
-import { AmiError } from '../ami/errors';
+import { AmiError, AmiTlsError } from '../ami/errors';
+import { normalizeFingerprint } from '../ami/tls';
 import { checkHeaderText } from '../ami/writer';
 import { ServiceFailure } from '../services/api';
 import { runCommand, USAGE, type CliOptions } from './commands';
@@ -12,7 +13,7 @@ const EXIT_OK = 0;
 const EXIT_REFUSED = 1;
 const EXIT_CONNECTION = 2;
 
-const CONNECTION_CODES = new Set(['authFailed', 'unreachable', 'refused', 'timeout', 'protocol', 'disconnected']);
+const CONNECTION_CODES = new Set(['authFailed', 'unreachable', 'refused', 'timeout', 'protocol', 'disconnected', 'tlsUntrusted', 'tlsMismatch']);
 
 function parse(argv: string[]): CliOptions {
   const { values, positionals } = parseArgs({
@@ -23,6 +24,8 @@ function parse(argv: string[]): CliOptions {
       port: { type: 'string' },
       user: { type: 'string' },
       secret: { type: 'string' },
+      tls: { type: 'boolean', default: false },
+      'tls-fingerprint': { type: 'string' },
       sandbox: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       'audit-log': { type: 'string' },
@@ -32,7 +35,13 @@ function parse(argv: string[]): CliOptions {
     },
   });
   const env = process.env;
-  const port = Number(values.port ?? env.REGDESK_AMI_PORT ?? 5038);
+  const fingerprintText = values['tls-fingerprint'] ?? env.REGDESK_AMI_TLS_FINGERPRINT;
+  const pinnedFingerprint = fingerprintText === undefined ? null : normalizeFingerprint(fingerprintText);
+  if (fingerprintText !== undefined && pinnedFingerprint === null) {
+    throw new UsageError(`invalid --tls-fingerprint ${JSON.stringify(fingerprintText)}: expected a SHA-256 fingerprint (AB:CD:... as openssl x509 -noout -fingerprint -sha256 prints it)`);
+  }
+  const tls = values.tls || pinnedFingerprint !== null ? { pinnedFingerprint } : null;
+  const port = Number(values.port ?? env.REGDESK_AMI_PORT ?? (tls ? 5039 : 5038));
   const timeoutMs = Number(values.timeout ?? 10_000);
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UsageError(`invalid --port ${values.port}`);
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new UsageError(`invalid --timeout ${values.timeout}`);
@@ -50,6 +59,7 @@ function parse(argv: string[]): CliOptions {
     user: values.user ?? env.REGDESK_AMI_USER ?? '',
     // The environment is preferred: a --secret flag lands in shell history and `ps`.
     secret: values.secret ?? env.REGDESK_AMI_SECRET ?? '',
+    tls,
     sandbox: values.sandbox ?? false,
     json: values.json ?? false,
     auditLog: values['audit-log'] ?? null,
@@ -59,6 +69,11 @@ function parse(argv: string[]): CliOptions {
 }
 
 class UsageError extends Error {}
+
+const TLS_TRUST_HINT: Record<AmiTlsError['code'], string> = {
+  tlsUntrusted: 'once compared with the PBX, trust this certificate with',
+  tlsMismatch: 'only if the certificate was renewed on the PBX, trust the new one with',
+};
 
 async function main(): Promise<number> {
   let options: CliOptions;
@@ -73,6 +88,7 @@ async function main(): Promise<number> {
   } catch (err) {
     const code = err instanceof AmiError || err instanceof ServiceFailure ? err.code : 'internal';
     process.stderr.write(`regdesk: ${(err as Error).message}\n`);
+    if (err instanceof AmiTlsError) process.stderr.write(`regdesk: ${TLS_TRUST_HINT[err.code]} --tls-fingerprint ${err.fingerprint}\n`);
     if (err instanceof UsageError) return EXIT_REFUSED;
     return CONNECTION_CODES.has(code) ? EXIT_CONNECTION : EXIT_REFUSED;
   }
