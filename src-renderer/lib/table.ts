@@ -1,4 +1,4 @@
-// Filtering and sorting of the endpoint table: presentation only, the rows arrive computed.
+// Sorting of the endpoint table (filtering: search.ts): presentation only, the rows arrive computed.
 import type { ContactStatus, EndpointRow } from '../../src-main/core/types';
 
 export type SortKey = 'endpoint' | 'contacts' | 'status' | 'userAgent';
@@ -8,28 +8,6 @@ export interface SortOrder {
 }
 
 const statusRank: Record<ContactStatus, number> = { Unreachable: 3, Unknown: 2, Reachable: 1, NonQualified: 0 };
-
-// Rows are immutable (a diff replaces the object), so each row's search text is built once.
-const searchTexts = new WeakMap<EndpointRow, string>();
-
-function searchText(row: EndpointRow): string {
-  let text = searchTexts.get(row);
-  if (text === undefined) {
-    text = `${row.endpoint} ${row.aors.join(' ')} ${row.newestUserAgent ?? ''}`.toLowerCase();
-    searchTexts.set(row, text);
-  }
-  return text;
-}
-
-/** Rows whose endpoint, an AOR or the newest user agent contains every word of the query. */
-export function filterRows(rows: readonly EndpointRow[], query: string): EndpointRow[] {
-  const words = query.toLowerCase().split(/\s+/).filter(Boolean);
-  if (words.length === 0) return [...rows];
-  return rows.filter((row) => {
-    const haystack = searchText(row);
-    return words.every((word) => haystack.includes(word));
-  });
-}
 
 const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
 

@@ -12,7 +12,8 @@ import {
   type Settings,
 } from '../../src-main/services/api';
 import { locale } from '../i18n/i18n.svelte';
-import { filterRows, sortRows, type SortKey, type SortOrder } from '../lib/table';
+import { RowFilter, searchIndex } from '../lib/search';
+import { sortRows, type SortKey, type SortOrder } from '../lib/table';
 
 export interface UndoOffer {
   pbxId: string;
@@ -56,9 +57,10 @@ export class AppState {
   now = $state(Date.now());
 
   readonly selectedPbx = $derived(this.pbxs.find((p) => p.id === this.selectedPbxId) ?? null);
-  /** Sorted once per change of rows or order; typing in the filter only filters. */
-  readonly sortedRows = $derived(sortRows([...this.rows.values()], this.sort));
-  readonly visibleRows = $derived(filterRows(this.sortedRows, this.filter));
+  /** Sorted and indexed once per change of rows or order; typing in the filter only filters. */
+  private readonly tableIndex = $derived(searchIndex(sortRows([...this.rows.values()], this.sort)));
+  private readonly rowFilter = new RowFilter();
+  readonly visibleRows = $derived(this.rowFilter.apply(this.tableIndex, this.filter));
   readonly securityWarning = $derived(
     this.pbxs.find((p) => p.readsSecurityEvents === false && !this.acknowledgedSecurity.includes(p.id)) ?? null,
   );

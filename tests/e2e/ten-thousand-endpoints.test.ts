@@ -50,6 +50,8 @@ describe.runIf(verdict.run || verdict.failure !== null)('the endpoint table with
       const rendered = await page.locator('[data-endpoint]').count();
       expect(rendered).toBeGreaterThan(10);
       expect(rendered).toBeLessThan(100);
+      // The window is the table's whole height (its layout is contained, not collapsed).
+      expect(await page.locator('.viewport').evaluate((el) => el.clientHeight)).toBeGreaterThan(500);
       expect(await page.locator('[data-endpoint]').first().getAttribute('data-endpoint')).toBe('ep00001');
 
       // Keyboard: / focuses the filter; typing narrows the table at each keystroke.

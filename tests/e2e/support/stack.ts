@@ -39,13 +39,16 @@ export interface StackOptions {
   configDir?: string;
   /** The manager.conf user RegDesk logs in as; `regdesk` (reads system,security) by default. */
   amiUser?: { username: string; secret: string };
+  /** The built renderer browser mode serves; out/renderer (from `npm run build`) by default. */
+  rendererDir?: string;
 }
 
 export async function startStack({
   configDir = bundledSandboxConfig,
   amiUser = { username: 'regdesk', secret: 'regdesk-sandbox' },
+  rendererDir: servedRendererDir = rendererDir,
 }: StackOptions = {}): Promise<Stack> {
-  if (!existsSync(join(rendererDir, 'index.html'))) throw new Error('out/renderer is missing: run `npm run build` first');
+  if (!existsSync(join(servedRendererDir, 'index.html'))) throw new Error(`${servedRendererDir} has no index.html: run \`npm run build\` first`);
   const dataDir = mkdtempSync(join(tmpdir(), 'regdesk-e2e-'));
   const config = loadSandboxConfig(configDir);
   const pbx = await SandboxPbx.start({ config, sipPort: 0 });
@@ -55,7 +58,7 @@ export async function startStack({
     { name: 'Lab PBX', host: '127.0.0.1', port: ami.port, username: amiUser.username, tls: false },
     amiUser.secret,
   );
-  const web = await startWebServer({ services, rendererDir, port: 0 });
+  const web = await startWebServer({ services, rendererDir: servedRendererDir, port: 0 });
   return {
     pbx,
     ami,

@@ -1,0 +1,83 @@
+// Filtering the endpoint table as the admin types, within a frame at 10,000 rows: each row's
+// lowercase search text is built once, and a query that only adds to the previous one (a typed
+// character, an extra word) narrows the previous result instead of scanning every row again.
+import type { EndpointRow } from '../../src-main/core/types';
+
+/** The rows in table order with their search texts, side by side; built once per sort or diff. */
+export interface SearchIndex {
+  readonly rows: readonly EndpointRow[];
+  readonly texts: readonly string[];
+}
+
+// Rows are immutable (a diff replaces the object), so a row's text outlives re-sorts and diffs.
+const searchTexts = new WeakMap<EndpointRow, string>();
+
+function searchText(row: EndpointRow): string {
+  let text = searchTexts.get(row);
+  if (text === undefined) {
+    text = `${row.endpoint} ${row.aors.join(' ')} ${row.newestUserAgent ?? ''}`.toLowerCase();
+    searchTexts.set(row, text);
+  }
+  return text;
+}
+
+export function searchIndex(rows: readonly EndpointRow[]): SearchIndex {
+  return { rows, texts: rows.map(searchText) };
+}
+
+/** The lowercase words of a query; a row matches when its text contains every one. */
+export function queryWords(query: string): string[] {
+  return query.toLowerCase().split(/\s+/).filter(Boolean);
+}
+
+/** Whether every row matching `narrower` also matches `wider`: each wider word lies inside a narrower word. */
+export function narrows(narrower: readonly string[], wider: readonly string[]): boolean {
+  return wider.every((w) => narrower.some((n) => n.includes(w)));
+}
+
+interface FilterResult {
+  index: SearchIndex;
+  words: string[];
+  /** Positions in index.rows of the matching rows, ascending. */
+  positions: number[];
+  rows: EndpointRow[];
+}
+
+function matches(text: string, words: readonly string[]): boolean {
+  for (const word of words) if (!text.includes(word)) return false;
+  return true;
+}
+
+/**
+ * Rows whose endpoint, an AOR or the newest user agent contains every word of the query, in
+ * index order. Remembers its last result: the same index and query give the same array (so
+ * nothing downstream re-renders), and a narrower query scans only the rows that matched before.
+ */
+export class RowFilter {
+  private last: FilterResult | null = null;
+
+  apply(index: SearchIndex, query: string): EndpointRow[] {
+    const words = queryWords(query);
+    const last = this.last;
+    if (last !== null && last.index === index && last.words.join(' ') === words.join(' ')) return last.rows;
+    const candidates = last !== null && last.index === index && narrows(words, last.words) ? last.positions : null;
+    this.last = scan(index, words, candidates);
+    return this.last.rows;
+  }
+}
+
+/** The rows among `candidates` (every row when null) matching all the words (any row when there are none). */
+function scan(index: SearchIndex, words: string[], candidates: readonly number[] | null): FilterResult {
+  const positions: number[] = [];
+  const rows: EndpointRow[] = [];
+  const { texts } = index;
+  const count = candidates === null ? texts.length : candidates.length;
+  for (let k = 0; k < count; k++) {
+    const i = candidates === null ? k : candidates[k]!;
+    if (matches(texts[i]!, words)) {
+      positions.push(i);
+      rows.push(index.rows[i]!);
+    }
+  }
+  return { index, words, positions, rows };
+}
