@@ -34,11 +34,13 @@ export interface AmiConnectOptions {
 
 export const DEFAULT_TIMEOUTS = { connectTimeoutMs: 5_000, loginTimeoutMs: 8_000, actionTimeoutMs: 15_000 } as const;
 
-/** A list action's answer: the `Response: Success` / `EventList: start`, its items, and the
- *  `*Complete` event (null when Asterisk answered "none" with an error, e.g. No Contacts found). */
+/** A list action's answer: the `Response: Success` / `EventList: start`, its items (none
+ *  kept when they went to `onItem`), how many arrived, and the `*Complete` event (null when
+ *  Asterisk answered "none" with an error, e.g. No Contacts found). */
 export interface AmiList {
   response: AmiMessage;
   items: AmiMessage[];
+  itemCount: number;
   complete: AmiMessage | null;
 }
 
@@ -50,6 +52,12 @@ export interface ListOptions extends ActionOptions {
   /** A `Response: Error` Message that means "the list is empty" (PJSIPShowContacts answers
    *  `No Contacts found` instead of an empty list). */
   emptyWhen?: string;
+  /**
+   * Take each item as it arrives instead of collecting it. A sync of 20,000 contacts then
+   * keeps no 20,000 blocks alive until the list ends (they would all survive into the old
+   * generation and make the collector do most of the sync's work). A throw fails the list.
+   */
+  onItem?: (item: AmiMessage) => void;
 }
 
 /** Something odd on the wire that did not stop the connection. */
@@ -63,6 +71,7 @@ interface Pending {
   list: ListOptions | null;
   response: AmiMessage | null;
   items: AmiMessage[];
+  itemCount: number;
   timer: NodeJS.Timeout;
   resolve: (value: AmiMessage | AmiList) => void;
   reject: (error: AmiError) => void;
@@ -225,7 +234,7 @@ export class AmiConnection {
         const what = list ? 'did not complete its list' : 'got no answer';
         reject(new AmiError('timeout', `${action.Action} ${what} from ${this.where} within ${timeoutMs} ms`));
       }, timeoutMs);
-      this.pending.set(actionId, { action: action.Action, list, response: null, items: [], timer, resolve, reject });
+      this.pending.set(actionId, { action: action.Action, list, response: null, items: [], itemCount: 0, timer, resolve, reject });
       this.socket.write(bytes);
     });
   }
@@ -272,7 +281,7 @@ export class AmiConnection {
     if (message.response === 'Error') {
       const text = message.get('Message') ?? '';
       if (p.list?.emptyWhen !== undefined && text === p.list.emptyWhen) {
-        return this.settle(actionId, p, () => p.resolve({ response: message, items: [], complete: null }));
+        return this.settle(actionId, p, () => p.resolve({ response: message, items: [], itemCount: 0, complete: null }));
       }
       return this.settle(actionId, p, () => p.reject(new AmiActionError(p.action, text)));
     }
@@ -285,16 +294,24 @@ export class AmiConnection {
 
   private listItem(actionId: string, p: Pending, message: AmiMessage): void {
     if (message.get('EventList')?.toLowerCase() !== 'complete') {
-      p.items.push(message);
+      p.itemCount++;
+      const onItem = p.list?.onItem;
+      if (!onItem) return void p.items.push(message);
+      try {
+        onItem(message);
+      } catch (e) {
+        const error = new AmiError('protocol', `${p.action} list item ${p.itemCount} could not be taken: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+        this.settle(actionId, p, () => p.reject(error));
+      }
       return;
     }
     const declared = message.get('ListItems');
-    if (declared !== undefined && Number(declared) !== p.items.length) {
-      const error = new AmiError('protocol', `${p.action} list announced ListItems: ${declared} but ${p.items.length} items arrived`);
+    if (declared !== undefined && Number(declared) !== p.itemCount) {
+      const error = new AmiError('protocol', `${p.action} list announced ListItems: ${declared} but ${p.itemCount} items arrived`);
       return this.settle(actionId, p, () => p.reject(error));
     }
     const response = p.response!;
-    this.settle(actionId, p, () => p.resolve({ response, items: p.items, complete: message }));
+    this.settle(actionId, p, () => p.resolve({ response, items: p.items, itemCount: p.itemCount, complete: message }));
   }
 
   private settle(actionId: string, p: Pending, done: () => void): void {
@@ -307,7 +324,7 @@ export class AmiConnection {
     this.isClosed = true;
     const reason = this.closedByUs ? null : (this.fatal ?? new AmiError('disconnected', `${this.where} closed the AMI connection`));
     for (const [actionId, p] of this.pending) {
-      const progress = p.response ? ` (${p.items.length} list items received)` : '';
+      const progress = p.response ? ` (${p.itemCount} list items received)` : '';
       const error = reason ?? new AmiError('disconnected', `AMI connection to ${this.where} was closed`);
       this.settle(actionId, p, () => p.reject(new AmiError(error.code, `${error.message} while waiting for ${p.action}${progress}`, { cause: error })));
     }

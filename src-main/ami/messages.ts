@@ -8,20 +8,19 @@ export class AmiMessage {
   ) {}
 
   /** First value of `name`. AMI keys are case-insensitive (manager.c astman_get_header uses
-   *  strncasecmp); the exact-case pass first keeps the common path cheap. */
+   *  strncasecmp). Compared without allocating: this runs several times for each of the
+   *  tens of thousands of blocks a sync reads, and lower-casing every key was most of the
+   *  garbage the reader made. */
   get(name: string): string | undefined {
     const { keys, values } = this;
-    for (let i = 0; i < keys.length; i++) if (keys[i] === name) return values[i];
-    const lower = name.toLowerCase();
-    for (let i = 0; i < keys.length; i++) if (keys[i]!.toLowerCase() === lower) return values[i];
+    for (let i = 0; i < keys.length; i++) if (sameKey(keys[i]!, name)) return values[i];
     return undefined;
   }
 
   /** Every value of `name`, in wire order (e.g. all `Output` lines). */
   getAll(name: string): string[] {
-    const lower = name.toLowerCase();
     const out: string[] = [];
-    for (let i = 0; i < this.keys.length; i++) if (this.keys[i]!.toLowerCase() === lower) out.push(this.values[i]!);
+    for (let i = 0; i < this.keys.length; i++) if (sameKey(this.keys[i]!, name)) out.push(this.values[i]!);
     return out;
   }
 
@@ -44,4 +43,17 @@ export class AmiMessage {
     for (let i = 0; i < this.keys.length; i++) if (!(this.keys[i]! in out)) out[this.keys[i]!] = this.values[i]!;
     return out;
   }
+}
+
+/** ASCII case-insensitive equality of two header names, without allocating. */
+function sameKey(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) continue;
+    const lower = x | 0x20;
+    if (lower !== (y | 0x20) || lower < 0x61 || lower > 0x7a) return false;
+  }
+  return true;
 }

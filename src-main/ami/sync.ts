@@ -3,6 +3,7 @@
 // "No endpoints found", location.c "No AORs found" / "No Contacts found").
 import type { RegistrarSnapshot } from '../core/types';
 import type { AmiConnection } from './connection';
+import type { AmiAction } from './writer';
 import type { AmiMessage } from './messages';
 import { parseAorList, parseContactList, parseEndpointList, type Parsed } from './parsers';
 
@@ -14,24 +15,21 @@ export interface SyncResult {
 
 export async function readSnapshot(connection: AmiConnection): Promise<SyncResult> {
   const rejected: SyncResult['rejected'] = [];
-  const keep = <T>(items: AmiMessage[], parse: (m: AmiMessage) => Parsed<T>): T[] => {
+  /** Each item is parsed as it arrives: no list keeps its raw blocks until its end. */
+  const read = async <T>(action: AmiAction, emptyWhen: string, parse: (m: AmiMessage) => Parsed<T>): Promise<T[]> => {
     const out: T[] = [];
-    for (const m of items) {
-      const p = parse(m);
-      if (p.ok) out.push(p.value);
-      else rejected.push({ error: p.error, message: m });
-    }
+    await connection.list(action, {
+      emptyWhen,
+      onItem: (m) => {
+        const p = parse(m);
+        if (p.ok) out.push(p.value);
+        else rejected.push({ error: p.error, message: m });
+      },
+    });
     return out;
   };
-  const endpoints = await connection.list({ Action: 'PJSIPShowEndpoints' }, { emptyWhen: 'No endpoints found' });
-  const aors = await connection.list({ Action: 'PJSIPShowAors' }, { emptyWhen: 'No AORs found' });
-  const contacts = await connection.list({ Action: 'PJSIPShowContacts' }, { emptyWhen: 'No Contacts found' });
-  return {
-    snapshot: {
-      endpoints: keep(endpoints.items, parseEndpointList),
-      aors: keep(aors.items, parseAorList),
-      contacts: keep(contacts.items, parseContactList),
-    },
-    rejected,
-  };
+  const endpoints = await read({ Action: 'PJSIPShowEndpoints' }, 'No endpoints found', parseEndpointList);
+  const aors = await read({ Action: 'PJSIPShowAors' }, 'No AORs found', parseAorList);
+  const contacts = await read({ Action: 'PJSIPShowContacts' }, 'No Contacts found', parseContactList);
+  return { snapshot: { endpoints, aors, contacts }, rejected };
 }

@@ -61,6 +61,25 @@ describe('AmiConnection against replayed Asterisk 22 bytes', () => {
     expect(list.items[0]!.actionId).toMatch(/^RD-\d+$/);
   });
 
+  it('hands list items to onItem as they arrive, keeping none, and still checks ListItems', async () => {
+    const server = await serve();
+    const c = await connect(server);
+    const seen: string[] = [];
+    const list = await c.list({ Action: 'PJSIPShowContacts' }, { onItem: (m) => seen.push(m.get('ObjectName')!) });
+    expect(seen).toEqual(['phone1;@0ca336795b4b748e1af6a94a41d43e4d', 'phone1;@4b204cef0eb06b9dca5d88aa373dd704']);
+    expect(list.items).toEqual([]);
+    expect(list.itemCount).toBe(2);
+  });
+
+  it('fails the list when onItem throws, and the connection stays usable', async () => {
+    const server = await serve();
+    const c = await connect(server);
+    const e = await failure(c.list({ Action: 'PJSIPShowContacts' }, { onItem: () => { throw new Error('bad item'); } }));
+    expect(e).toMatchObject({ code: 'protocol' });
+    expect(e.message).toMatch(/bad item/);
+    expect((await c.list({ Action: 'PJSIPShowAors' })).itemCount).toBeGreaterThan(0);
+  });
+
   it('emits unsolicited events typed as blocks, list items excluded', async () => {
     const seen: string[] = [];
     const server = await serve();
