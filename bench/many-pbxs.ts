@@ -3,6 +3,7 @@
 // events: CPU of the services process over a fixed window, in % of one core.
 import { join } from 'node:path';
 import { startHelper } from './lib/child';
+import { profiled } from './lib/profile';
 import { BENCH_AMI_USER } from './lib/sandbox-config';
 import { result, writeResults } from './lib/result';
 import { benchServices, whenAllLive } from './lib/services';
@@ -29,7 +30,7 @@ try {
   events = 0;
   const cpu = process.cpuUsage();
   const started = performance.now();
-  await new Promise((resolve) => setTimeout(resolve, WINDOW_MS));
+  await profiled('many-pbxs', () => new Promise((resolve) => setTimeout(resolve, WINDOW_MS)));
   const used = process.cpuUsage(cpu);
   percent = ((used.user + used.system) / 1000 / (performance.now() - started)) * 100;
   rssMb = process.memoryUsage().rss / 2 ** 20;

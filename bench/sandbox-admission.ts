@@ -13,6 +13,7 @@ import { loadSandboxConfig } from '../src-main/sandbox/config/load';
 import { startAmiServer } from '../src-main/sandbox/ami/server';
 import { SandboxPbx } from '../src-main/sandbox/pbx';
 import { contactUri, endpointName } from './lib/pjsip-lists';
+import { profiled } from './lib/profile';
 import { percentile, result, writeResults, type BenchResult } from './lib/result';
 import { BENCH_AMI_USER, writeSandboxConfig } from './lib/sandbox-config';
 
@@ -60,7 +61,7 @@ async function admission(configDir: string): Promise<BenchResult> {
     if (e.event === 'SuccessfulAuth') admitted.push(performance.now());
   });
   try {
-    const sipp = await runSipp(pbx.sipAddress, usersFile, 60_000);
+  const sipp = await profiled('sandbox-admission', () => runSipp(pbx.sipAddress, usersFile, 60_000));
     if (admitted.length < CALLS * 0.99) throw new Error(`sipp exited ${sipp.code}; only ${admitted.length} of ${CALLS} REGISTERs admitted. ${sipp.stderr.slice(-2000)}`);
   } finally {
     await pbx.close();
@@ -106,12 +107,14 @@ async function showContacts(configDir: string): Promise<BenchResult> {
   const times: number[] = [];
   try {
     const connection = await AmiConnection.connect({ host: ami.address, port: ami.port, username: BENCH_AMI_USER.name, secret: BENCH_AMI_USER.secret, actionTimeoutMs: 60_000 });
-    for (let run = 0; run < LIST_RUNS; run++) {
-      const started = performance.now();
-      const list = await connection.list({ Action: 'PJSIPShowContacts' });
-      times.push(performance.now() - started);
-      if (list.items.length !== LIST_ENDPOINTS * 2) throw new Error(`PJSIPShowContacts listed ${list.items.length} contacts, not ${LIST_ENDPOINTS * 2}`);
-    }
+    await profiled('sandbox-show-contacts', async () => {
+      for (let run = 0; run < LIST_RUNS; run++) {
+        const started = performance.now();
+        const list = await connection.list({ Action: 'PJSIPShowContacts' });
+        times.push(performance.now() - started);
+        if (list.items.length !== LIST_ENDPOINTS * 2) throw new Error(`PJSIPShowContacts listed ${list.items.length} contacts, not ${LIST_ENDPOINTS * 2}`);
+      }
+    });
     await connection.close();
   } finally {
     await ami.close();
@@ -134,7 +137,8 @@ async function showContacts(configDir: string): Promise<BenchResult> {
 
 const configDir = writeSandboxConfig(LIST_ENDPOINTS, { maxContacts: 2, removeExisting: true });
 try {
-  writeResults('sandbox-admission', [await admission(configDir), await showContacts(configDir)]);
+  const only = process.argv[2];
+  writeResults('sandbox-admission', [...(only !== 'show-contacts' ? [await admission(configDir)] : []), ...(only !== 'admission' ? [await showContacts(configDir)] : [])]);
 } finally {
   rmSync(configDir, { recursive: true, force: true });
 }

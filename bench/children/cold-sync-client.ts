@@ -5,6 +5,7 @@ import { connect } from 'node:net';
 import Manager from 'asterisk-manager';
 import { PbxSession } from '../../src-main/ami/session';
 import { report } from '../lib/child';
+import { profiled } from '../lib/profile';
 import { BENCH_AMI_SECRET } from '../lib/fake-ami';
 
 export interface ColdSyncRun {
@@ -36,38 +37,39 @@ function asteriskManager(): Promise<number> {
   return new Promise((resolve, reject) => {
     const ami = new Manager(port, '127.0.0.1', USER, BENCH_AMI_SECRET, true);
     let events = 0;
-    let next = 0;
-    const ask = () => ami.action({ action: LISTS[next++]! });
+    let completes = 0;
     ami.on('error', reject);
     ami.on('managerevent', (e) => {
       if (!e.event?.endsWith('List') && !e.event?.endsWith('ListComplete')) return;
       events++;
-      if (!e.event.endsWith('Complete')) return;
-      if (next < LISTS.length) return void ask();
-      ami.disconnect();
-      resolve(events);
+      if (e.event.endsWith('Complete') && ++completes === LISTS.length) {
+        ami.disconnect();
+        resolve(events);
+      }
     });
-    ask();
+    // All three at once, as RegDesk's sync sends them: Asterisk answers them in order.
+    for (const action of LISTS) ami.action({ action });
   });
 }
 
 function raw(): Promise<number> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1');
-    let tail = '';
-    let next = 0;
-    const ask = () => socket.write(`Action: ${LISTS[next++]!}\r\nActionID: raw-${next}\r\n\r\n`);
+    const COMPLETE = Buffer.from('EventList: Complete\r\n');
+    let carry: Buffer = Buffer.alloc(0);
+    let completes = 0;
     socket.on('error', reject);
     socket.once('data', () => {
       socket.write(`Action: Login\r\nUsername: ${USER}\r\nSecret: ${BENCH_AMI_SECRET}\r\nEvents: off\r\nActionID: raw-0\r\n\r\n`);
       socket.once('data', () => {
-        ask();
+        socket.write(LISTS.map((action, i) => `Action: ${action}\r\nActionID: raw-${i + 1}\r\n\r\n`).join(''));
         socket.on('data', (chunk: Buffer) => {
-          // Only the last bytes are looked at: is the list's Complete event the end of what came?
-          tail = (tail + chunk.toString('latin1', Math.max(0, chunk.length - 64))).slice(-64);
-          if (!tail.endsWith('\r\n\r\n') || !/EventList: Complete\r\nListItems: \d+\r\n\r\n$/.test(tail)) return;
-          tail = '';
-          if (next < LISTS.length) return void ask();
+          // Read and discard; only count the lists' ends (memmem), and one split across two chunks.
+          const seam = Buffer.concat([carry, chunk.subarray(0, COMPLETE.length - 1)]);
+          if (seam.indexOf(COMPLETE) !== -1) completes++;
+          for (let at = chunk.indexOf(COMPLETE); at !== -1; at = chunk.indexOf(COMPLETE, at + 1)) completes++;
+          carry = chunk.subarray(Math.max(0, chunk.length - COMPLETE.length + 1));
+          if (completes < LISTS.length) return;
           socket.destroy();
           resolve(items + LISTS.length);
         });
@@ -80,7 +82,7 @@ const readers: Record<string, () => Promise<number>> = { regdesk, 'asterisk-mana
 const run = readers[reader];
 if (!run) throw new Error(`unknown reader ${reader}; one of ${Object.keys(readers).join(', ')}`);
 const started = performance.now();
-const events = await run();
+const events = await profiled(`cold-sync-${reader}`, run);
 const ms = performance.now() - started;
 report({ reader, events, ms, rssMb: process.memoryUsage().rss / 2 ** 20 } satisfies ColdSyncRun);
 process.exit(0);
