@@ -1,8 +1,8 @@
-// The Sandbox PBX's AMI server on TCP, or TLS (manager.conf tlsenable): the banner, one AmiSession per connection, the PBX's
-// events fanned out to every session, and the limits main/manager.c puts on peers: at most
-// 50 connections not yet logged in (authlimit), 30 s to log in (authtimeout), and a session
-// whose peer stops reading is dropped after the write timeout (100 ms per write in Asterisk)
-// instead of buffering without bound.
+// The Sandbox PBX's AMI server on TCP, or TLS (manager.conf tlsenable): the banner, one
+// AmiSession per connection, the PBX's events fanned out to every session, and the limits
+// main/manager.c puts on peers: at most 50 connections not yet logged in (authlimit), 30 s to
+// log in (authtimeout), and a session whose peer stops reading is dropped after the write
+// timeout (100 ms per write in Asterisk) instead of buffering without bound.
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import type { Server, Socket } from 'node:net';
