@@ -8,7 +8,7 @@ import { RegistrarState, type StateChange } from '../core/registrar-state';
 import { readStoredContact } from './astdb';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff';
 import { AmiConnection, type AmiConnectOptions, type AmiProblem } from './connection';
-import { AmiError } from './errors';
+import { AmiError, type AmiErrorCode } from './errors';
 import { Listeners } from './listeners';
 import type { AmiMessage } from './messages';
 import { parseGetvar, parseRegistrarEvent } from './parsers';
@@ -55,6 +55,13 @@ export interface PbxSessionOptions extends AmiConnectOptions {
 }
 
 type Listener<T> = (value: T) => void;
+
+/**
+ * Connect errors that retrying cannot fix, only the admin: a wrong secret (retrying would
+ * hammer Asterisk with it) and a TLS certificate that is not trusted or not the pinned one
+ * (it must be checked and pinned first). The session stops in 'failed' with the error.
+ */
+const FINAL_CONNECT_ERRORS: ReadonlySet<AmiErrorCode> = new Set(['authFailed', 'tlsUntrusted', 'tlsMismatch']);
 
 /** Characters that would end or split a dialplan function argument. */
 const FUNCTION_ARGUMENT_BREAKERS = /[,()$]/;
@@ -110,7 +117,7 @@ export class PbxSession {
     return this.problemListeners.add(listener);
   }
 
-  /** Resolves when the session is live; rejects if it fails (authFailed) or times out. */
+  /** Resolves when the session is live; rejects if it fails (see FINAL_CONNECT_ERRORS) or times out. */
   whenLive(timeoutMs: number): Promise<void> {
     return new Promise((resolve, reject) => {
       const check = (s: SessionStatus): boolean => {
@@ -187,7 +194,7 @@ export class PbxSession {
       connection = await AmiConnection.connect(this.options);
     } catch (e) {
       const error = asAmiError(e);
-      this.setStatus(error.code === 'authFailed' ? 'failed' : notLive, error);
+      this.setStatus(FINAL_CONNECT_ERRORS.has(error.code) ? 'failed' : notLive, error);
       return 'neverLive';
     }
     if (this.closing) {

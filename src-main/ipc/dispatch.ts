@@ -1,13 +1,10 @@
 // Main-process side of the contract: validate, call the services, turn failures into data.
 // Shared by the Electron handlers and the browser-mode WebSocket server.
 import * as v from 'valibot';
-import { ServiceFailure, type RegDeskServices, type ServiceError } from '../services/api';
+import { SERVICE_ERROR_CODES, ServiceFailure, type RegDeskServices, type ServiceError } from '../services/api';
 import { isOperationName, operations, serviceEventNames, type CallResult, type PushedEvent } from './contract';
 
-const knownCodes = new Set<ServiceError['code']>([
-  'authFailed', 'unreachable', 'refused', 'timeout', 'protocol', 'permission', 'contactGone',
-  'contactChanged', 'notFound', 'invalidArgument', 'noKeystore', 'storage', 'internal',
-]);
+const knownCodes = new Set<ServiceError['code']>(SERVICE_ERROR_CODES);
 
 /** Any rejection as the `{ code, message }` that crosses to the renderer. */
 export function toServiceError(error: unknown): ServiceError {

@@ -7,26 +7,30 @@ export type PbxId = string;
 /** Connection state of one PBX, as the sidebar and tray show it. */
 export type ConnectionState = 'connecting' | 'syncing' | 'live' | 'stale' | 'failed' | 'disconnected';
 
+/** The codes the UI translates; a value array so that main can check them at run time. */
+export const SERVICE_ERROR_CODES = [
+  'authFailed',
+  'unreachable',
+  'refused',
+  'timeout',
+  'protocol',
+  'permission',
+  'contactGone',
+  'contactChanged',
+  'notFound',
+  'invalidArgument',
+  'noKeystore',
+  'storage',
+  'internal',
+  /** AMI over TLS: the certificate is not verified by the system CAs and none is pinned. */
+  'tlsUntrusted',
+  /** AMI over TLS: the certificate is not the pinned one (renewed, or someone in between). */
+  'tlsMismatch',
+] as const;
+
 /** An error that crosses to the renderer: a stable code the UI translates, and an English message for logs. */
 export interface ServiceError {
-  code:
-    | 'authFailed'
-    | 'unreachable'
-    | 'refused'
-    | 'timeout'
-    | 'protocol'
-    | 'permission'
-    | 'contactGone'
-    | 'contactChanged'
-    | 'notFound'
-    | 'invalidArgument'
-    | 'noKeystore'
-    | 'storage'
-    | 'internal'
-    /** AMI over TLS: the certificate is not verified by the system CAs and none is pinned. */
-    | 'tlsUntrusted'
-    /** AMI over TLS: the certificate is not the pinned one (renewed, or someone in between). */
-    | 'tlsMismatch';
+  code: (typeof SERVICE_ERROR_CODES)[number];
   message: string;
   /** tlsUntrusted / tlsMismatch: the SHA-256 fingerprint the PBX presented (`AB:CD:...`), to compare and pin. */
   tlsFingerprint?: string;

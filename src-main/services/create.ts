@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { RefusalAlertPolicy } from '../core/alert-policy';
 import { dialContacts } from '../core/dial-string';
-import { AmiError, AmiTlsError } from '../ami/errors';
+import { AmiError } from '../ami/errors';
 import { Listeners } from '../ami/listeners';
 import { RemovalError, removeContact, restoreContact, type RemovalErrorCode } from '../ami/removal';
 import { PbxSession } from '../ami/session';
@@ -96,7 +96,7 @@ export async function createServices(opts: ServicesOptions): Promise<RegDeskServ
       tls: e.tls,
       tlsFingerprint: e.tlsFingerprint,
       state: e.link ? e.link.connectionState() : 'disconnected',
-      error: e.link ? linkError(e.link) : null,
+      error: e.link ? e.link.error() : null,
       warnings: e.link ? e.link.warnings() : 0,
       readsSecurityEvents: e.link ? e.link.session.status().readsSecurityEvents : null,
       ...(e.kind === 'sandbox' && sandbox ? { sipAddress: sandbox.pbx.sipAddress } : {}),
@@ -265,13 +265,6 @@ export async function createServices(opts: ServicesOptions): Promise<RegDeskServ
       await sandbox?.close();
     },
   };
-}
-
-/** The link's error for the UI; a refused TLS certificate also carries its fingerprint, to compare and pin. */
-function linkError(link: PbxLink): ServiceError | null {
-  const error = link.session.status().error;
-  if (error instanceof AmiTlsError) return { code: error.code, message: error.message, tlsFingerprint: error.fingerprint };
-  return link.error();
 }
 
 const REMOVAL_CODES: Record<RemovalErrorCode, ServiceError['code']> = {

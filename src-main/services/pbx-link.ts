@@ -7,7 +7,7 @@ import { endpointDetail, endpointRow } from '../core/endpoint-view';
 import type { RegistrarState, StateChange } from '../core/registrar-state';
 import type { EndpointDetail, EndpointHistoryEntry, EndpointRow, Refusal } from '../core/types';
 import type { PbxSession, SessionStatus } from '../ami/session';
-import type { AmiError } from '../ami/errors';
+import { AmiTlsError, type AmiError } from '../ami/errors';
 import { ServiceFailure, type ConnectionState, type EndpointRowsDiff, type RefusalAlert, type ServiceError } from './api';
 
 /** How many history entries each endpoint keeps. */
@@ -209,10 +209,12 @@ export class PbxLink {
   }
 }
 
-/** The session's error in the codes the UI translates. */
+/** The session's error in the codes the UI translates; a refused TLS certificate also carries
+ *  its fingerprint, to compare and pin. */
 export function toServiceError(status: SessionStatus): ServiceError | null {
   const e: AmiError | null = status.error;
   if (!e) return null;
+  if (e instanceof AmiTlsError) return { code: e.code, message: e.message, tlsFingerprint: e.fingerprint };
   return { code: serviceCode(e.code), message: e.message };
 }
 
@@ -232,6 +234,9 @@ export function serviceCode(code: string): ServiceError['code'] {
     case 'invalidArgument':
     case 'headerInjection':
       return 'invalidArgument';
+    case 'tlsUntrusted':
+    case 'tlsMismatch':
+      return code;
     default:
       return 'protocol';
   }
