@@ -7,7 +7,10 @@
 // event's timestamp until the end of the next rendered frame: a requestAnimationFrame callback
 // registered at keydown, then a MessageChannel task posted from it, which runs once that frame's
 // style, layout and paint are done. The frame must already show the keystroke's result (the
-// "x of N endpoints" count is checked in it), so deferred work cannot hide. Baseline, same run:
+// "x of N endpoints" count is checked in it), so deferred work cannot hide. Headless Chromium
+// starts that frame as soon as the input is handled (no display to wait for), so this is the
+// keystroke's main-thread cost; a 60 Hz display adds 0-16.7 ms of waiting for vsync to both the
+// table and the baseline. Baseline, same run:
 // the same keystrokes typed into a plain <input> on the same page (no filtering: an empty-work
 // frame). table-first-render: navigation start to the full 10,000-row count on screen, against
 // the same navigation's first contentful paint (the app shell).
@@ -27,7 +30,7 @@ import { endpointName } from './lib/pjsip-lists';
 import { BENCH_AMI_USER, writeSandboxConfig } from './lib/sandbox-config';
 
 const ENDPOINTS = 10_000;
-const RUNS = 5;
+const RUNS = 8;
 /** About 8 characters a second: a quick typist, and time for each frame to finish. */
 const KEY_DELAY_MS = 120;
 const TARGET_P99_MS = 16;
@@ -81,54 +84,30 @@ async function buildRenderer(): Promise<string> {
 interface Sample {
   /** keydown to the end of the next frame. */
   latency: number;
-  /** The same minus the idle wait between the end of the keystroke's script and the frame's start. */
-  work: number;
   /** The "x of N endpoints" text in that frame. */
   count: string;
 }
 
-/**
- * Records, for every keydown, the time to the end of the next frame, the main-thread part of it,
- * and the count that frame shows. The end of the keystroke's script is a MessageChannel task
- * posted from the keydown and input listeners (capture, before the app's): it runs after the
- * event's handlers and Svelte's microtask flush.
- */
+/** Records, for every keydown, the time to the end of the next frame and the count that frame shows. */
 async function installRecorder(page: Page): Promise<void> {
   // tsx (esbuild keepNames) wraps named functions in __name(), which the page lacks.
   await page.evaluate('globalThis.__name ??= (target) => target');
   await page.evaluate(() => {
     const samples: Sample[] = [];
     (window as unknown as { benchSamples: Sample[] }).benchSamples = samples;
-    let current: { scriptEnd: number } | null = null;
-    const markScriptEnd = (): void => {
-      const mark = current;
-      const afterTask = new MessageChannel();
-      afterTask.port1.onmessage = () => {
-        if (mark) mark.scriptEnd = Math.max(mark.scriptEnd, performance.now());
-      };
-      afterTask.port2.postMessage(null);
-    };
     window.addEventListener(
       'keydown',
       (event) => {
         const start = event.timeStamp;
-        const keystroke = { scriptEnd: start };
-        current = keystroke;
-        markScriptEnd();
         requestAnimationFrame(() => {
-          const frameStart = performance.now();
           const count = document.querySelector('.count')?.textContent ?? '';
           const afterFrame = new MessageChannel();
-          afterFrame.port1.onmessage = () => {
-            const latency = performance.now() - start;
-            samples.push({ latency, work: latency - Math.max(0, frameStart - keystroke.scriptEnd), count });
-          };
+          afterFrame.port1.onmessage = () => samples.push({ latency: performance.now() - start, count });
           afterFrame.port2.postMessage(null);
         });
       },
       { capture: true },
     );
-    window.addEventListener('input', markScriptEnd, { capture: true });
   });
 }
 
@@ -233,42 +212,30 @@ try {
 }
 
 const plainNote = 'the same keystrokes typed into a plain <input> on the same page (no filtering)';
-const work = filterSamples.map((s) => s.work);
-const plainWork = plainSamples.map((s) => s.work);
 const latency = filterSamples.map((s) => s.latency);
 const plainLatency = plainSamples.map((s) => s.latency);
 const p = (values: number[], n: number): string => percentile(values, n).toFixed(1);
-const workMetric = `main-thread time of a keystroke: keydown to the end of the next frame (filtered table painted) minus the idle wait for that frame, over ${work.length} keystrokes at 10,000 endpoints`;
+const metric = `keydown to the end of the next frame, which shows the filtered table, over ${latency.length} keystrokes at ${ENDPOINTS} endpoints`;
 writeResults('renderer-table', [
   result({
     name: 'filter-keystroke',
-    metric: `${workMetric}, p99 (p50 ${p(work, 50)} ms, max ${Math.max(...work).toFixed(1)} ms)`,
-    value: percentile(work, 99),
-    unit: 'ms',
-    baseline: `${plainNote}, p99 (p50 ${p(plainWork, 50)} ms)`,
-    baselineValue: percentile(plainWork, 99),
-    target: `<= ${TARGET_P99_MS} ms`,
-    pass: percentile(work, 99) <= TARGET_P99_MS,
-  }),
-  result({
-    name: 'filter-keystroke-p50',
-    metric: `${workMetric}, p50`,
-    value: percentile(work, 50),
-    unit: 'ms',
-    baseline: `${plainNote}, p50`,
-    baselineValue: percentile(plainWork, 50),
-    target: `<= ${TARGET_P99_MS} ms (bounded by the p99 target)`,
-    pass: percentile(work, 50) <= TARGET_P99_MS,
-  }),
-  result({
-    name: 'filter-keystroke-next-frame',
-    metric: `keydown to the end of the next frame, idle wait for the 60 Hz frame included, p99 of ${latency.length} keystrokes (p50 ${p(latency, 50)} ms)`,
+    metric: `${metric}, p99 (p50 ${p(latency, 50)} ms, max ${Math.max(...latency).toFixed(1)} ms)`,
     value: percentile(latency, 99),
     unit: 'ms',
     baseline: `${plainNote}, p99 (p50 ${p(plainLatency, 50)} ms)`,
     baselineValue: percentile(plainLatency, 99),
-    target: 'every keystroke shown in the first frame after it (checked on each one)',
-    pass: true,
+    target: `<= ${TARGET_P99_MS} ms`,
+    pass: percentile(latency, 99) <= TARGET_P99_MS,
+  }),
+  result({
+    name: 'filter-keystroke-p50',
+    metric: `${metric}, p50`,
+    value: percentile(latency, 50),
+    unit: 'ms',
+    baseline: `${plainNote}, p50`,
+    baselineValue: percentile(plainLatency, 50),
+    target: `<= ${TARGET_P99_MS} ms (bounded by the p99 target)`,
+    pass: percentile(latency, 50) <= TARGET_P99_MS,
   }),
   result({
     name: 'table-first-render',

@@ -38,9 +38,9 @@ export function narrows(narrower: readonly string[], wider: readonly string[]): 
 interface FilterResult {
   index: SearchIndex;
   words: string[];
-  /** Positions in index.rows of the matching rows, ascending. */
-  positions: number[];
-  rows: EndpointRow[];
+  /** Positions in index.rows of the matching rows, ascending; null when every row matches. */
+  positions: number[] | null;
+  rows: readonly EndpointRow[];
 }
 
 function matches(text: string, words: readonly string[]): boolean {
@@ -56,7 +56,7 @@ function matches(text: string, words: readonly string[]): boolean {
 export class RowFilter {
   private last: FilterResult | null = null;
 
-  apply(index: SearchIndex, query: string): EndpointRow[] {
+  apply(index: SearchIndex, query: string): readonly EndpointRow[] {
     const words = queryWords(query);
     const last = this.last;
     if (last !== null && last.index === index && last.words.join(' ') === words.join(' ')) return last.rows;
@@ -66,18 +66,19 @@ export class RowFilter {
   }
 }
 
-/** The rows among `candidates` (every row when null) matching all the words (any row when there are none). */
+/**
+ * The rows among `candidates` (every row when null) matching all the words (any row when there
+ * are none). When every row matches, as for the first letters typed, the index's own array is the
+ * result: no 10,000-element copies to allocate and collect on those keystrokes.
+ */
 function scan(index: SearchIndex, words: string[], candidates: readonly number[] | null): FilterResult {
   const positions: number[] = [];
-  const rows: EndpointRow[] = [];
   const { texts } = index;
   const count = candidates === null ? texts.length : candidates.length;
   for (let k = 0; k < count; k++) {
     const i = candidates === null ? k : candidates[k]!;
-    if (matches(texts[i]!, words)) {
-      positions.push(i);
-      rows.push(index.rows[i]!);
-    }
+    if (matches(texts[i]!, words)) positions.push(i);
   }
-  return { index, words, positions, rows };
+  if (positions.length === texts.length) return { index, words, positions: null, rows: index.rows };
+  return { index, words, positions, rows: positions.map((i) => index.rows[i]!) };
 }

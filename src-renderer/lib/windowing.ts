@@ -11,6 +11,8 @@ export interface RowWindow {
   offset: number;
   /** Height of the whole list in pixels. */
   total: number;
+  /** The most rows this viewport ever renders: the window's DOM rows, kept while the list shrinks. */
+  capacity: number;
 }
 
 export function visibleWindow(rowCount: number, rowHeight: number, scrollTop: number, viewportHeight: number, overscan = 8): RowWindow {
@@ -18,7 +20,16 @@ export function visibleWindow(rowCount: number, rowHeight: number, scrollTop: nu
   const inView = Math.ceil(Math.max(viewportHeight, rowHeight) / rowHeight) + 1;
   const start = Math.max(0, Math.min(first - overscan, rowCount));
   const end = Math.min(rowCount, first + inView + overscan);
-  return { start, end: Math.max(start, end), offset: start * rowHeight, total: rowCount * rowHeight };
+  return { start, end: Math.max(start, end), offset: start * rowHeight, total: rowCount * rowHeight, capacity: inView + 2 * overscan };
+}
+
+/**
+ * What each of the window's `capacity` DOM rows shows: row start + i, or null for a vacant one.
+ * Keeping vacant rows (hidden) instead of removing them means a filter that shrinks and then
+ * regrows the list only changes text in existing rows, never builds or tears down DOM.
+ */
+export function windowSlots<T>(rows: readonly T[], view: RowWindow): Array<T | null> {
+  return Array.from({ length: Math.max(view.capacity, view.end - view.start) }, (_, i) => (view.start + i < view.end ? rows[view.start + i]! : null));
 }
 
 /** The scrollTop that brings row `index` fully into view, or the current one if it already is. */

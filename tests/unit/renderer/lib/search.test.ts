@@ -19,7 +19,7 @@ function row(endpoint: string, overrides: Partial<EndpointRow> = {}): EndpointRo
   };
 }
 
-const names = (rows: EndpointRow[]): string[] => rows.map((r) => r.endpoint);
+const names = (rows: readonly EndpointRow[]): string[] => rows.map((r) => r.endpoint);
 
 describe('endpoint table filter', () => {
   const rows = [
@@ -47,6 +47,15 @@ describe('endpoint table filter', () => {
     const first = filter.apply(index, 'phone1');
     expect(filter.apply(index, ' PHONE1 ')).toBe(first);
     expect(filter.apply(searchIndex(rows), 'phone1')).not.toBe(first);
+  });
+
+  it('returns the index rows themselves, not a copy, when every row matches', () => {
+    const index = searchIndex(rows);
+    const filter = new RowFilter();
+    expect(filter.apply(index, 'p')).toBe(index.rows);
+    expect(filter.apply(index, 'ph')).toBe(index.rows);
+    expect(names(filter.apply(index, 'phone1'))).toEqual(['phone10', 'phone1']);
+    expect(filter.apply(index, '')).toBe(index.rows);
   });
 
   it('a word inside a word of the new query, or a dropped word, is a narrowing; a changed word is not', () => {
