@@ -43,8 +43,10 @@ interface FilterResult {
   rows: readonly EndpointRow[];
 }
 
+// An indexed loop, not for-of: this runs 10,000 times per keystroke, and on a page's first
+// keystroke in V8's interpreter, where each for-of allocates an iterator.
 function matches(text: string, words: readonly string[]): boolean {
-  for (const word of words) if (!text.includes(word)) return false;
+  for (let w = 0; w < words.length; w++) if (!text.includes(words[w]!)) return false;
   return true;
 }
 

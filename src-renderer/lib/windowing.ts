@@ -23,19 +23,28 @@ export function visibleWindow(rowCount: number, rowHeight: number, scrollTop: nu
   return { start, end: Math.max(start, end), offset: start * rowHeight, total: rowCount * rowHeight, capacity: inView + 2 * overscan };
 }
 
-/**
- * What each of the window's `capacity` DOM rows shows: row start + i, or null for a vacant one.
- * Keeping vacant rows (hidden) instead of removing them means a filter that shrinks and then
- * regrows the list only changes text in existing rows, never builds or tears down DOM.
- */
-export function windowSlots<T>(rows: readonly T[], view: RowWindow): Array<T | null> {
-  return Array.from({ length: Math.max(view.capacity, view.end - view.start) }, (_, i) => (view.start + i < view.end ? rows[view.start + i]! : null));
-}
-
 /** The scrollTop that brings row `index` fully into view, or the current one if it already is. */
 export function scrollToReveal(index: number, rowHeight: number, scrollTop: number, viewportHeight: number): number {
   const top = index * rowHeight;
   if (top < scrollTop) return top;
   if (top + rowHeight > scrollTop + viewportHeight) return top + rowHeight - viewportHeight;
   return scrollTop;
+}
+
+export interface WindowSlot<T> {
+  row: T;
+  /** False for a vacant slot: hidden, still holding the row it last showed. */
+  live: boolean;
+}
+
+/**
+ * What each of the window's `capacity` DOM rows shows: row start + i, or, when the list is
+ * shorter, a vacant slot keeping the row it showed before (`empty` if none). Vacant rows stay in
+ * the DOM, hidden: a filter that shrinks the list and then regrows it (a typo, a backspace) only
+ * changes what differs in existing rows, never builds or tears down DOM.
+ */
+export function windowSlots<T>(rows: readonly T[], view: RowWindow, previous: ReadonlyArray<WindowSlot<T>>, empty: T): Array<WindowSlot<T>> {
+  return Array.from({ length: Math.max(view.capacity, view.end - view.start) }, (_, i) =>
+    view.start + i < view.end ? { row: rows[view.start + i]!, live: true } : { row: previous[i]?.row ?? empty, live: false },
+  );
 }

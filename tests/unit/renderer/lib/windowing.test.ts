@@ -11,20 +11,23 @@ describe('virtual list windowing', () => {
     expect(view.capacity).toBe(21 + 16);
   });
 
-  it('keeps every window slot, vacant ones null, when the list is shorter than the viewport', () => {
-    const rows = ['a', 'b', 'c'];
-    const slots = windowSlots(rows, visibleWindow(rows.length, 36, 0, 360, 2));
-    expect(slots).toEqual(['a', 'b', 'c', ...Array<null>(11 + 4 - 3).fill(null)]);
+  it('keeps every window slot when the list is shorter than the viewport, vacant ones holding what they showed', () => {
+    const view = visibleWindow(3, 36, 0, 360, 2);
+    const first = windowSlots(['a', 'b', 'c'], view, [], '');
+    expect(first).toHaveLength(view.capacity);
+    expect(first.slice(0, 4)).toEqual([{ row: 'a', live: true }, { row: 'b', live: true }, { row: 'c', live: true }, { row: '', live: false }]);
+    const narrowed = windowSlots(['b'], visibleWindow(1, 36, 0, 360, 2), first, '');
+    expect(narrowed.slice(0, 4)).toEqual([{ row: 'b', live: true }, { row: 'b', live: false }, { row: 'c', live: false }, { row: '', live: false }]);
   });
 
   it('fills the slots from the first rendered row when scrolled far down', () => {
     const rows = Array.from({ length: 1000 }, (_, i) => i);
     const view = visibleWindow(rows.length, 36, 36 * 500, 360, 2);
-    const slots = windowSlots(rows, view);
+    const slots = windowSlots(rows, view, [], -1);
     expect(slots).toHaveLength(view.capacity);
-    expect(slots[0]).toBe(498);
-    expect(slots.at(-1)).toBe(498 + view.capacity - 1);
-    expect(windowSlots([], visibleWindow(0, 36, 0, 360, 2)).every((slot) => slot === null)).toBe(true);
+    expect(slots[0]).toEqual({ row: 498, live: true });
+    expect(slots.at(-1)).toEqual({ row: 498 + view.capacity - 1, live: true });
+    expect(windowSlots([], visibleWindow(0, 36, 0, 360, 2), slots, -1).every((slot) => !slot.live)).toBe(true);
   });
 
   it('clamps at the top and at the bottom of the list', () => {
