@@ -37,7 +37,24 @@ export function sipUriEquals(a: string, b: string): boolean {
   return true;
 }
 
+/**
+ * Parsed URIs, by text. The registrar rules compare a REGISTER's Contact with every binding of
+ * the AOR, and the endpoint view runs them (what-if) on every change of the endpoint, so the
+ * same few URIs are parsed over and over. Bounded: cleared when full.
+ */
+const parsedUris = new Map<string, SipUri | null>();
+const PARSED_URIS_MAX = 8192;
+
 function parseSipUri(uri: string): SipUri | null {
+  let parsed = parsedUris.get(uri);
+  if (parsed !== undefined) return parsed;
+  parsed = parseSipUriText(uri);
+  if (parsedUris.size >= PARSED_URIS_MAX) parsedUris.clear();
+  parsedUris.set(uri, parsed);
+  return parsed;
+}
+
+function parseSipUriText(uri: string): SipUri | null {
   const m = /^(sips?):(?:([^@]*)@)?(\[[^\]]+\]|[^:;?]+)(?::(\d+))?((?:;[^?]*)?)(?:\?(.*))?$/i.exec(uri);
   if (!m) return null;
   return {

@@ -30,6 +30,8 @@ export class PbxLink {
   /** Last known qualify status per contact id, to record reachable/unreachable transitions. */
   private readonly lastStatus = new Map<string, string>();
   private readonly unsubscribe: Array<() => unknown>;
+  /** How many rows need attention, kept as rows change (the sidebar badge; read on every change). */
+  private warningRows = 0;
 
   constructor(
     readonly session: PbxSession,
@@ -54,9 +56,7 @@ export class PbxLink {
 
   /** Endpoints that need the admin: at their limit, with stale contacts, or refused. */
   warnings(): number {
-    let n = 0;
-    for (const r of this.rows.values()) if (r.atLimit || r.staleContacts > 0 || r.refusals > 0) n++;
-    return n;
+    return this.warningRows;
   }
 
   listRows(): EndpointRow[] {
@@ -96,6 +96,7 @@ export class PbxLink {
     const state = this.session.state();
     if (!state) return;
     const at = this.now();
+    const warningsBefore = this.warningRows;
     const touched = new Set<string>();
     for (const change of changes) {
       const endpoint = this.recordChange(change, at, resync);
@@ -108,18 +109,28 @@ export class PbxLink {
       const row = endpointRow(state, name, this.refusals.get(name) ?? 0, at);
       const key = JSON.stringify(row);
       if (this.rowKeys.get(name) === key) continue;
-      this.rows.set(name, row);
+      this.setRow(name, row);
       this.rowKeys.set(name, key);
       upserted.push(row);
     }
     const removed = resync ? [...this.rows.keys()].filter((n) => !state.endpoint(n)) : [];
     for (const n of removed) {
-      this.rows.delete(n);
+      this.setRow(n, null);
       this.rowKeys.delete(n);
     }
     if (upserted.length || removed.length) this.events.rows({ upserted, removed });
     for (const name of touched) this.events.endpointChanged(name);
-    if (upserted.length || removed.length) this.events.status();
+    // The PBX summary (its badge) changes only with the number of rows needing attention.
+    if (this.warningRows !== warningsBefore) this.events.status();
+  }
+
+  /** Replace (or, with null, drop) an endpoint's row, keeping the warning count. */
+  private setRow(name: string, row: EndpointRow | null): void {
+    const old = this.rows.get(name);
+    if (old && needsAttention(old)) this.warningRows--;
+    if (row && needsAttention(row)) this.warningRows++;
+    if (row) this.rows.set(name, row);
+    else this.rows.delete(name);
   }
 
   /** History and refusal bookkeeping for one change; returns the endpoint it concerns.
@@ -207,6 +218,10 @@ export class PbxLink {
     this.history.set(endpoint, list);
     this.events.history?.(endpoint, entry);
   }
+}
+
+function needsAttention(r: EndpointRow): boolean {
+  return r.atLimit || r.staleContacts > 0 || r.refusals > 0;
 }
 
 /** The session's error in the codes the UI translates; a refused TLS certificate also carries

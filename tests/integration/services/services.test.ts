@@ -35,12 +35,14 @@ describe.runIf(requireTool('sipp', 'sip-tester'))('services on the Sandbox PBX w
   let sipServer: { address: string; port: number };
   const rows = new Map<string, EndpointRow>();
   const alerts: RefusalAlert[] = [];
+  const badges: number[] = [];
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'regdesk-services-'));
     services = await createServices({ dataDir, secrets: memoryKeystore, sandbox: {} });
     services.on('endpointRows', (d) => d.upserted.forEach((r) => rows.set(r.endpoint, r)));
     services.on('refusalAlert', (a) => alerts.push(a));
+    services.on('pbxChanged', (p) => p.id === SANDBOX_PBX_ID && badges.push(p.warnings));
     await until('the sandbox to be live', () => rows.size > 0);
     const sandbox = (await services.listPbxs()).find((p) => p.id === SANDBOX_PBX_ID)!;
     expect(sandbox.state).toBe('live');
@@ -61,6 +63,9 @@ describe.runIf(requireTool('sipp', 'sip-tester'))('services on the Sandbox PBX w
     expect((await phone1()).status).toBe(200);
     const full = await until('phone1 at 2/2', () => (rows.get('phone1')?.contacts === 2 ? rows.get('phone1') : null));
     expect(full).toMatchObject({ contacts: 2, maxContacts: 2, atLimit: true });
+    // The sidebar badge counts the endpoint needing attention, pushed as a PBX change.
+    await until('the sandbox badge', () => badges.at(-1)! >= 1);
+    expect((await services.listPbxs()).find((p) => p.id === SANDBOX_PBX_ID)!.warnings).toBe(badges.at(-1));
 
     const refused = await phone1();
     expect(refused.status).toBe(403);
