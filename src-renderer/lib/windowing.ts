@@ -44,7 +44,11 @@ export interface WindowSlot<T> {
  * changes what differs in existing rows, never builds or tears down DOM.
  */
 export function windowSlots<T>(rows: readonly T[], view: RowWindow, previous: ReadonlyArray<WindowSlot<T>>, empty: T): Array<WindowSlot<T>> {
-  return Array.from({ length: Math.max(view.capacity, view.end - view.start) }, (_, i) =>
-    view.start + i < view.end ? { row: rows[view.start + i]!, live: true } : { row: previous[i]?.row ?? empty, live: false },
-  );
+  return Array.from({ length: Math.max(view.capacity, view.end - view.start) }, (_, i) => {
+    const before = previous[i];
+    const live = view.start + i < view.end;
+    const row = live ? rows[view.start + i]! : (before?.row ?? empty);
+    // The same slot object when nothing changed, so the row's DOM is not even revisited.
+    return before !== undefined && before.row === row && before.live === live ? before : { row, live };
+  });
 }

@@ -20,6 +20,17 @@ describe('virtual list windowing', () => {
     expect(narrowed.slice(0, 4)).toEqual([{ row: 'b', live: true }, { row: 'b', live: false }, { row: 'c', live: false }, { row: '', live: false }]);
   });
 
+  it('hands back the previous slot object where a slot shows the same row as before', () => {
+    const rows = ['a', 'b', 'c', 'd'];
+    const first = windowSlots(rows, visibleWindow(4, 36, 0, 360, 2), [], '');
+    const next = windowSlots(['a', 'x', 'c'], visibleWindow(3, 36, 0, 360, 2), first, '');
+    expect(next[0]).toBe(first[0]);
+    expect(next[1]).toEqual({ row: 'x', live: true });
+    expect(next[2]).toBe(first[2]);
+    expect(next[3]).toEqual({ row: 'd', live: false });
+    expect(next[4]).toBe(first[4]);
+  });
+
   it('fills the slots from the first rendered row when scrolled far down', () => {
     const rows = Array.from({ length: 1000 }, (_, i) => i);
     const view = visibleWindow(rows.length, 36, 36 * 500, 360, 2);
