@@ -9,14 +9,15 @@
 // style, layout and paint are done. The frame must already show the keystroke's result (the
 // "x of N endpoints" count is checked in it), so deferred work cannot hide. Headless Chromium
 // starts that frame as soon as the input is handled (no display to wait for), so this is the
-// keystroke's main-thread cost; a 60 Hz display adds 0-16.7 ms of waiting for vsync to both the
-// table and the baseline. Baseline, same run:
-// the same keystrokes typed into a plain <input> on the same page (no filtering: an empty-work
-// frame). table-first-render: navigation start to the full 10,000-row count on screen, against
+// keystroke's main-thread cost (an earlier version of this recorder found no idle wait before
+// the frame in any sample); a 60 Hz display adds 0-16.7 ms of waiting for vsync to both the
+// table and the baseline. Baseline, same run: the same keystrokes typed into a plain <input> on
+// the same page (no filtering: an empty-work frame). table-first-render: navigation start to the full 10,000-row count on screen, against
 // the same navigation's first contentful paint (the app shell).
 //
 // Run: npx tsx bench/renderer-table.ts [--profile]   (--profile: an unminified build and a
-// Chromium trace of the last run's typing, its main-thread time printed by trace event)
+// Chromium trace of the last run's typing, its main-thread time printed by trace event; with
+// BENCH_TRACE=file the trace is kept. BENCH_SAMPLES=1 prints every sample as JSON.)
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
