@@ -9,6 +9,9 @@ export const PERSIST_DELAY_MS = 1000;
 
 export class AstDb {
   private readonly entries = new Map<string, string>();
+  /** Every key, in order: prefix reads are a binary search and a walk over their own rows, not a
+   *  scan and sort of the whole key space (a REGISTER reads one AOR's rows out of tens of thousands). */
+  private readonly sortedKeys: string[] = [];
   private pendingWrite: NodeJS.Timeout | null = null;
 
   /** Loads `file` when given and present; every later change is written back to it. */
@@ -25,6 +28,7 @@ export class AstDb {
     for (const [key, value] of Object.entries(stored)) {
       if (typeof value === 'string') this.entries.set(key, value);
     }
+    this.sortedKeys.push(...[...this.entries.keys()].sort(byKey));
   }
 
   get(family: string, key: string): string | undefined {
@@ -33,26 +37,21 @@ export class AstDb {
 
   put(family: string, key: string, value: string): void {
     const path = fullKey(family, key);
+    if (!this.entries.has(path)) this.sortedKeys.splice(this.lowerBound(path), 0, path);
     this.entries.set(path, value);
     this.changed();
   }
 
   /** True when the key existed (DBDel answers `Database entry could not be deleted` otherwise). */
   del(family: string, key: string): boolean {
-    const path = fullKey(family, key);
-    if (!this.entries.delete(path)) return false;
-    this.changed();
-    return true;
+    return this.deletePath(fullKey(family, key));
   }
 
   /** Deletes `/family/key` and everything under it, or the whole family; returns how many went. */
   delTree(family: string, key?: string): number {
     const prefix = key ? fullKey(family, key) : `/${family}`;
-    const gone = [...this.entries.keys()].filter((k) => k === prefix || k.startsWith(prefix + '/'));
-    for (const k of gone) {
-      this.entries.delete(k);
-      this.changed();
-    }
+    const gone = [...this.keysWithPrefix(prefix)].filter((k) => k === prefix || k.startsWith(prefix + '/'));
+    for (const k of gone) this.deletePath(k);
     return gone.length;
   }
 
@@ -67,10 +66,31 @@ export class AstDb {
     return this.withPrefix(fullKey(family, keyPrefix));
   }
 
+  private deletePath(path: string): boolean {
+    if (!this.entries.delete(path)) return false;
+    this.sortedKeys.splice(this.lowerBound(path), 1);
+    this.changed();
+    return true;
+  }
+
   private withPrefix(prefix: string): Array<{ key: string; value: string }> {
-    const found: Array<{ key: string; value: string }> = [];
-    for (const [key, value] of this.entries) if (key.startsWith(prefix)) found.push({ key, value });
-    return found.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    return [...this.keysWithPrefix(prefix)].map((key) => ({ key, value: this.entries.get(key)! }));
+  }
+
+  private *keysWithPrefix(prefix: string): Generator<string> {
+    for (let i = this.lowerBound(prefix); i < this.sortedKeys.length && this.sortedKeys[i]!.startsWith(prefix); i++) yield this.sortedKeys[i]!;
+  }
+
+  /** Index of the first key >= `key`. */
+  private lowerBound(key: string): number {
+    let low = 0;
+    let high = this.sortedKeys.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (this.sortedKeys[mid]! < key) low = mid + 1;
+      else high = mid;
+    }
+    return low;
   }
 
   /** Writes pending changes to the file now (call before exit). */
@@ -90,4 +110,8 @@ export class AstDb {
 
 function fullKey(family: string, key: string): string {
   return `/${family}/${key}`;
+}
+
+function byKey(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -24,6 +24,10 @@ export type Pinger = (contact: Contact, timeoutMs: number) => Promise<number | n
 
 export class ContactBook {
   private readonly bindings = new Map<string, Binding>();
+  /** Binding ids per endpoint: an endpoint's reachability looks at its own contacts only, not at
+   *  every binding of the PBX (PJSIPShowEndpoints asks it for every endpoint). An AOR may be
+   *  shared by endpoints, so a contact id can move from one endpoint to another. */
+  private readonly idsByEndpoint = new Map<string, Set<string>>();
   private closed = false;
 
   constructor(
@@ -45,7 +49,9 @@ export class ContactBook {
   add(contact: Contact): void {
     const wasOnline = this.endpointOnline(contact.endpoint);
     this.stopQualify(contact.id);
+    this.forget(contact.id);
     this.bindings.set(contact.id, { contact, status: 'NonQualified', roundtripUsec: null });
+    this.index(contact);
     if (!wasOnline && this.endpointOnline(contact.endpoint)) this.emit(peerStatusEvent(contact.endpoint, 'Reachable'));
     this.emit(contactStatusEvent(contact, 'NonQualified', 0));
     this.startQualify(contact);
@@ -54,8 +60,13 @@ export class ContactBook {
   /** A refreshed binding: new expiration / user agent, no event. */
   refresh(contact: Contact): void {
     const b = this.bindings.get(contact.id);
-    if (b) b.contact = contact;
-    else this.add(contact);
+    if (!b) return this.add(contact);
+    // Kept in place: a qualify in flight recognises its binding by identity.
+    if (b.contact.endpoint !== contact.endpoint) {
+      this.unindex(b.contact);
+      this.index(contact);
+    }
+    b.contact = contact;
   }
 
   /** Unregistered, expired or dropped by the registrar: `PeerStatus: Unreachable` first when it
@@ -63,7 +74,7 @@ export class ContactBook {
   remove(contact: Contact): void {
     const wasOnline = this.endpointOnline(contact.endpoint);
     this.stopQualify(contact.id);
-    this.bindings.delete(contact.id);
+    this.forget(contact.id);
     if (wasOnline && !this.endpointOnline(contact.endpoint)) this.emit(peerStatusEvent(contact.endpoint, 'Unreachable'));
     this.emit(contactStatusEvent(contact, 'Removed', 0));
   }
@@ -83,11 +94,31 @@ export class ContactBook {
     for (const id of this.bindings.keys()) this.stopQualify(id);
   }
 
+  /** Drops the binding of `id`, if any, from both maps. */
+  private forget(id: string): void {
+    const b = this.bindings.get(id);
+    if (!b) return;
+    this.bindings.delete(id);
+    this.unindex(b.contact);
+  }
+
+  private index(c: Contact): void {
+    const ids = this.idsByEndpoint.get(c.endpoint);
+    if (ids) ids.add(c.id);
+    else this.idsByEndpoint.set(c.endpoint, new Set([c.id]));
+  }
+
+  private unindex(c: Contact): void {
+    const ids = this.idsByEndpoint.get(c.endpoint);
+    ids?.delete(c.id);
+    if (ids?.size === 0) this.idsByEndpoint.delete(c.endpoint);
+  }
+
   /** pjsip_options.c counts every contact of an unqualified AOR as available, and only
    *  Reachable ones of a qualified AOR; the endpoint is online while any AOR has one. */
   private endpointOnline(endpoint: string): boolean {
-    for (const b of this.bindings.values()) {
-      if (b.contact.endpoint !== endpoint) continue;
+    for (const id of this.idsByEndpoint.get(endpoint) ?? []) {
+      const b = this.bindings.get(id)!;
       const qualified = (this.aorOf(b.contact.aor)?.qualifyFrequency ?? 0) > 0;
       if (!qualified || b.status === 'Reachable') return true;
     }
