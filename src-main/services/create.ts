@@ -181,8 +181,9 @@ export async function createServices(opts: ServicesOptions): Promise<RegDeskServ
     async updatePbx(pbxId, profile, secret) {
       const e = entry(pbxId);
       if (e.kind === 'sandbox') throw new ServiceFailure('invalidArgument', 'the Sandbox PBX cannot be edited');
-      await disconnect(e);
+      // Validate and save first: a refused edit leaves the PBX as it was, still connected.
       const next = profileEntry(profiles.update(pbxId, profile, secret));
+      await disconnect(e);
       entries.set(pbxId, next);
       connectProfile(next);
       return summary(next);
@@ -242,8 +243,10 @@ export async function createServices(opts: ServicesOptions): Promise<RegDeskServ
       try {
         asterisk = await link.session.dialString(endpoint);
       } catch (err) {
-        // Shown as "could not ask Asterisk"; the computed value still stands.
         if (!(err instanceof AmiError)) throw err;
+        // A name RegDesk refuses to send is the caller's error; anything else (a timeout, a
+        // dropped connection) is shown as "could not ask Asterisk" beside the computed value.
+        if (err.code === 'invalidArgument' || err.code === 'headerInjection') throw new ServiceFailure('invalidArgument', err.message);
       }
       return { computed, asterisk };
     },

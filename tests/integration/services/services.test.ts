@@ -36,13 +36,17 @@ describe.runIf(requireTool('sipp', 'sip-tester'))('services on the Sandbox PBX w
   const rows = new Map<string, EndpointRow>();
   const alerts: RefusalAlert[] = [];
   const badges: number[] = [];
+  const pbxStates = new Map<string, string>();
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'regdesk-services-'));
     services = await createServices({ dataDir, secrets: memoryKeystore, sandbox: {} });
     services.on('endpointRows', (d) => d.upserted.forEach((r) => rows.set(r.endpoint, r)));
     services.on('refusalAlert', (a) => alerts.push(a));
-    services.on('pbxChanged', (p) => p.id === SANDBOX_PBX_ID && badges.push(p.warnings));
+    services.on('pbxChanged', (p) => {
+      pbxStates.set(p.id, p.state);
+      if (p.id === SANDBOX_PBX_ID) badges.push(p.warnings);
+    });
     await until('the sandbox to be live', () => rows.size > 0);
     const sandbox = (await services.listPbxs()).find((p) => p.id === SANDBOX_PBX_ID)!;
     expect(sandbox.state).toBe('live');
@@ -97,6 +101,16 @@ describe.runIf(requireTool('sipp', 'sip-tester'))('services on the Sandbox PBX w
     const c = detail.aors[0]!.contacts[0]!;
     await expect(services.removeContact(SANDBOX_PBX_ID, c.id, c.uri + ';x=1')).rejects.toMatchObject({ code: 'contactChanged' });
     await expect(services.removeContact(SANDBOX_PBX_ID, 'phone1;@00000000000000000000000000000000', 'sip:x@y')).rejects.toMatchObject({ code: 'contactGone' });
+  });
+
+  it('keeps a PBX connected when an edit of its profile is refused', async () => {
+    const sandbox = (await services.listPbxs()).find((p) => p.id === SANDBOX_PBX_ID)!;
+    const profile = { name: 'Lab', host: sandbox.host, port: sandbox.port, username: 'regdesk', tls: false };
+    const added = await services.addPbx(profile, 'regdesk-sandbox');
+    await until('the profile PBX to be live', () => pbxStates.get(added.id) === 'live');
+    await expect(services.updatePbx(added.id, { ...profile, port: 0 }, null)).rejects.toMatchObject({ code: 'invalidArgument' });
+    expect((await services.listPbxs()).find((p) => p.id === added.id)).toMatchObject({ state: 'live', port: sandbox.port });
+    await services.removePbx(added.id);
   });
 
   it('gives the computed dial string and Asterisk-compatible one with the same targets', async () => {
