@@ -1,6 +1,5 @@
 // The regdesk CLI as an admin runs it: a real process, talking AMI to a Sandbox PBX that
 // real sipp phones registered to. Exit codes: 0 ok, 1 refused, 2 connection/auth error.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -9,36 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandboxHost, type SandboxHost } from '../../../src-main/services/sandbox-host';
 import { registerPhone } from '../../support/sip-phone';
 import { requireTool } from '../../support/require-tool';
+import { runCli as cli } from '../../support/run-cli';
 
-const CLI = join(import.meta.dirname, '..', '..', '..', 'src-main', 'cli', 'main.ts');
-const TSX = join(import.meta.dirname, '..', '..', '..', 'node_modules', '.bin', 'tsx');
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[], env: Record<string, string>, onStdout?: (chunk: string) => void): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(TSX, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`regdesk ${args.join(' ')} did not finish within 25 s\n${stdout}\n${stderr}`));
-    }, 25_000);
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-      onStdout?.(d.toString());
-    });
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 describe.runIf(requireTool('sipp', 'sip-tester'))('regdesk CLI', () => {
   let sandbox: SandboxHost;

@@ -1,6 +1,5 @@
 // `regdesk status --tls [--tls-fingerprint FP]` as an admin runs it, a real process against the
 // Sandbox PBX serving AMI over TLS with a throwaway self-signed certificate.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,28 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EndpointDetail } from '../../../src-main/core/types';
 import { startSandboxHost, type SandboxHost } from '../../../src-main/services/sandbox-host';
 import { requireTool } from '../../support/require-tool';
+import { runCli as cli } from '../../support/run-cli';
 import { makeSelfSignedCertificate, type TestCertificate } from '../../support/tls-cert';
-
-const CLI = join(import.meta.dirname, '..', '..', '..', 'src-main', 'cli', 'main.ts');
-const TSX = join(import.meta.dirname, '..', '..', '..', 'node_modules', '.bin', 'tsx');
-
-function cli(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(TSX, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`regdesk ${args.join(' ')} did not finish within 25 s\n${stdout}\n${stderr}`));
-    }, 25_000);
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 describe.runIf(requireTool('openssl', 'openssl'))('regdesk CLI over TLS', () => {
   let certificate: TestCertificate;

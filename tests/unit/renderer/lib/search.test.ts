@@ -1,23 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EndpointRow } from '../../../../src-main/core/types';
+import { row } from './rows';
 import { narrows, queryWords, RowFilter, searchIndex } from '../../../../src-renderer/lib/search';
-
-function row(endpoint: string, overrides: Partial<EndpointRow> = {}): EndpointRow {
-  return {
-    endpoint,
-    aors: [endpoint],
-    contacts: 0,
-    maxContacts: 1,
-    removeExisting: false,
-    removeUnavailable: false,
-    worstStatus: null,
-    newestUserAgent: null,
-    atLimit: false,
-    staleContacts: 0,
-    refusals: 0,
-    ...overrides,
-  };
-}
 
 const names = (rows: readonly EndpointRow[]): string[] => rows.map((r) => r.endpoint);
 

@@ -1,23 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { EndpointRow } from '../../../../src-main/core/types';
+import { row } from './rows';
 import { sortRows } from '../../../../src-renderer/lib/table';
-
-function row(endpoint: string, overrides: Partial<EndpointRow> = {}): EndpointRow {
-  return {
-    endpoint,
-    aors: [endpoint],
-    contacts: 0,
-    maxContacts: 1,
-    removeExisting: false,
-    removeUnavailable: false,
-    worstStatus: null,
-    newestUserAgent: null,
-    atLimit: false,
-    staleContacts: 0,
-    refusals: 0,
-    ...overrides,
-  };
-}
 
 describe('endpoint table sort', () => {
   const rows = [
