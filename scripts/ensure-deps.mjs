@@ -35,7 +35,7 @@ if (npmDepsStale()) {
 
 if (forTests) {
   // Debian package name for each command the tests drive.
-  const tools = { sipp: 'sip-tester', baresip: 'baresip', chromium: 'chromium' };
+  const tools = { sipp: 'sip-tester', baresip: 'baresip', chromium: 'chromium', openssl: 'openssl' };
   const missing = Object.entries(tools).filter(([cmd]) => !has(cmd));
   if (missing.length > 0) {
     const pkgs = missing.map(([, pkg]) => pkg);
