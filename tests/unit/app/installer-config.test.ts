@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
@@ -69,6 +70,14 @@ describe('electron-builder configuration', () => {
   it('packages the electron-vite output that package.json main points into', () => {
     expect(config.files).toContain('out/**');
     expect(pkg.main.startsWith('out/')).toBe(true);
+  });
+
+  it('packages the Sandbox PBX configuration the app starts its built-in sandbox from', async () => {
+    const { BUNDLED_SANDBOX_CONFIG } = await import('../../../src-main/sandbox/host');
+    // sandbox/host.ts reads it two folders up from the bundled main (out/main -> resources/sandbox).
+    expect(BUNDLED_SANDBOX_CONFIG.endsWith(join('resources', 'sandbox'))).toBe(true);
+    expect(config.files).toContain('resources/sandbox/**');
+    for (const file of ['pjsip.conf', 'pjsip_wizard.conf', 'manager.conf']) expect(existsSync(join(BUNDLED_SANDBOX_CONFIG, file)), file).toBe(true);
   });
 
   it('is wired to npm run dist, and kept in one place (no build key in package.json)', () => {
