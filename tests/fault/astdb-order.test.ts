@@ -4,17 +4,7 @@
 // Guards the sorted-key index that keeps a REGISTER from scanning the whole key space.
 import { describe, expect, it } from 'vitest';
 import { AstDb } from '../../src-main/sandbox/astdb';
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../support/prng';
 
 describe('the Sandbox AstDB key order under random changes', () => {
   it('answers tree, treeByPrefix, get and delTree as a sorted map would', () => {

@@ -8,18 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { AmiReader, DEFAULT_READER_LIMITS, type ReaderOutput } from '../../src-main/ami/reader';
 import { readTranscript, TRANSCRIPTS, type TranscriptChunk } from '../support/transcript';
-
-/** Small seeded PRNG (mulberry32): the same inputs on every run, so a failure reproduces. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../support/prng';
 
 interface Fed {
   outputs: ReaderOutput[];

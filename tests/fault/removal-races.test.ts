@@ -21,23 +21,13 @@ import { parseSandboxConfig } from '../../src-main/sandbox/config/load';
 import { SandboxPbx } from '../../src-main/sandbox/pbx';
 import { SipPhone } from '../../src-main/sandbox/sip/phone';
 import { AuditLog } from '../../src-main/services/audit-log';
+import { prng } from '../support/prng';
 
 const TRIALS = 1_000;
 const ENDPOINTS = 10;
 const AMI_USER = { name: 'regdesk', secret: 'race-secret' };
 const RACES = ['none', 'refreshTarget', 'unregisterTarget', 'rebootTarget', 'refreshNeighbour', 'unregisterNeighbour'] as const;
 const TIMINGS = ['before', 'together', 'justAfter'] as const;
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function config(): ReturnType<typeof parseSandboxConfig> {
   const sections = ['[transport-udp]\ntype = transport\nprotocol = udp\nbind = 127.0.0.1:5060\n'];

@@ -1,6 +1,6 @@
 // `npm run sandbox -- --ami-tls-cert FILE --ami-tls-key FILE` as a process: it serves AMI over TLS
 // beside plain AMI and prints the fingerprint an admin pins, the one openssl prints.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AmiConnection } from '../../../../src-main/ami/connection';
@@ -8,21 +8,9 @@ import { loadSandboxConfig } from '../../../../src-main/sandbox/config/load';
 import { BUNDLED_SANDBOX_CONFIG } from '../../../../src-main/sandbox/host';
 import { requireTool } from '../../../support/require-tool';
 import { makeSelfSignedCertificate, type TestCertificate } from '../../../support/tls-cert';
+import { exitOf } from '../../../support/child-exit';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..', '..');
-
-function exitOf(child: ChildProcess, timeoutMs: number): Promise<number | null> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error('sandbox did not exit in time'));
-    }, timeoutMs);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      resolve(code);
-    });
-  });
-}
 
 describe.runIf(requireTool('openssl', 'openssl'))('npm run sandbox with AMI over TLS', () => {
   let certificate: TestCertificate;

@@ -3,24 +3,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SipPhone } from '../../../../src-main/sandbox/sip/phone';
+import { exitOf } from '../../../support/child-exit';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..', '..');
 
 function sandbox(args: string[]): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', 'src-main/sandbox/main.ts', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-}
-
-function exitOf(child: ChildProcess, timeoutMs: number): Promise<number | null> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error('sandbox did not exit in time'));
-    }, timeoutMs);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      resolve(code);
-    });
-  });
 }
 
 describe('npm run sandbox', () => {
