@@ -1,6 +1,7 @@
 // Filtering the endpoint table as the admin types, within a frame at 10,000 rows: each row's
-// lowercase search text is built once, and a query that only adds to the previous one (a typed
-// character, an extra word) narrows the previous result instead of scanning every row again.
+// lowercase search text is built once, a query that only adds to the previous one (a typed
+// character, an extra word) narrows the previous result instead of scanning every row again, and
+// deleting characters returns to results already computed.
 import type { EndpointRow } from '../../src-main/core/types';
 
 /** The rows in table order with their search texts, side by side; built once per sort or diff. */
@@ -38,6 +39,8 @@ export function narrows(narrower: readonly string[], wider: readonly string[]): 
 interface FilterResult {
   index: SearchIndex;
   words: string[];
+  /** The words joined by one space: equal keys, equal queries. */
+  key: string;
   /** Positions in index.rows of the matching rows, ascending; null when every row matches. */
   positions: number[] | null;
   rows: readonly EndpointRow[];
@@ -52,19 +55,26 @@ function matches(text: string, words: readonly string[]): boolean {
 
 /**
  * Rows whose endpoint, an AOR or the newest user agent contains every word of the query, in
- * index order. Remembers its last result: the same index and query give the same array (so
- * nothing downstream re-renders), and a narrower query scans only the rows that matched before.
+ * index order. Remembers the results of the query being typed and of each shorter query it grew
+ * from (each narrowing the one before): the same query gives the same array (so nothing
+ * downstream re-renders), a typed character scans only the rows that matched before, and a
+ * deleted character gives back the result it had, without scanning.
  */
 export class RowFilter {
-  private last: FilterResult | null = null;
+  /** Results for one index, widest first, each query narrowing the one before it. */
+  private chain: FilterResult[] = [];
 
   apply(index: SearchIndex, query: string): readonly EndpointRow[] {
     const words = queryWords(query);
-    const last = this.last;
-    if (last !== null && last.index === index && last.words.join(' ') === words.join(' ')) return last.rows;
-    const candidates = last !== null && last.index === index && narrows(words, last.words) ? last.positions : null;
-    this.last = scan(index, words, candidates);
-    return this.last.rows;
+    const key = words.join(' ');
+    if (this.chain[0]?.index !== index) this.chain = [];
+    // Results the query does not narrow belong to characters since deleted (or replaced).
+    while (this.chain.length > 0 && !narrows(words, this.chain.at(-1)!.words)) this.chain.pop();
+    const widerOrSame = this.chain.at(-1);
+    if (widerOrSame?.key === key) return widerOrSame.rows;
+    const result = scan(index, words, key, widerOrSame?.positions ?? null);
+    this.chain.push(result);
+    return result.rows;
   }
 }
 
@@ -73,7 +83,7 @@ export class RowFilter {
  * are none). When every row matches, as for the first letters typed, the index's own array is the
  * result: no 10,000-element copies to allocate and collect on those keystrokes.
  */
-function scan(index: SearchIndex, words: string[], candidates: readonly number[] | null): FilterResult {
+function scan(index: SearchIndex, words: string[], key: string, candidates: readonly number[] | null): FilterResult {
   const positions: number[] = [];
   const { texts } = index;
   const count = candidates === null ? texts.length : candidates.length;
@@ -81,6 +91,6 @@ function scan(index: SearchIndex, words: string[], candidates: readonly number[]
     const i = candidates === null ? k : candidates[k]!;
     if (matches(texts[i]!, words)) positions.push(i);
   }
-  if (positions.length === texts.length) return { index, words, positions: null, rows: index.rows };
-  return { index, words, positions, rows: positions.map((i) => index.rows[i]!) };
+  if (positions.length === texts.length) return { index, words, key, positions: null, rows: index.rows };
+  return { index, words, key, positions, rows: positions.map((i) => index.rows[i]!) };
 }

@@ -65,6 +65,21 @@ describe('endpoint table filter', () => {
     expect(names(typing.apply(index, 'ep0999'))).toEqual(['ep09990', 'ep09991', 'ep09992', 'ep09993', 'ep09994', 'ep09995', 'ep09996', 'ep09997', 'ep09998', 'ep09999']);
   });
 
+  it('a deleted character gives back the result the shorter query had, the same array, and retyping narrows again', () => {
+    const filter = new RowFilter();
+    const index = searchIndex(rows);
+    const phone = filter.apply(index, 'phone');
+    const phone1 = filter.apply(index, 'phone1');
+    expect(names(filter.apply(index, 'phone10'))).toEqual(['phone10']);
+    expect(filter.apply(index, 'phone1')).toBe(phone1);
+    expect(filter.apply(index, 'phone')).toBe(phone);
+    expect(names(filter.apply(index, 'phone2'))).toEqual(['phone2']);
+    // A replaced character (phone2 to phone1) goes back to the widest result it narrows, not to phone2's.
+    expect(names(filter.apply(index, 'phone1'))).toEqual(['phone10', 'phone1']);
+    expect(names(filter.apply(index, 'phone1 yealink'))).toEqual(['phone1']);
+    expect(filter.apply(index, 'phone')).toBe(phone);
+  });
+
   it('a new index (a live diff) is filtered afresh, not narrowed from rows of the old one', () => {
     const filter = new RowFilter();
     expect(names(filter.apply(searchIndex(rows), 'phone1'))).toEqual(['phone10', 'phone1']);
