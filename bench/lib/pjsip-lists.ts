@@ -125,15 +125,37 @@ export function generateListAnswers(endpoints: number, contactsPerAor: number, e
   list('PJSIPShowEndpoints', 'EndpointList', eps);
   list('PJSIPShowAors', 'AorList', aors);
   list('PJSIPShowContacts', 'ContactList', contacts);
-  return {
-    items: contacts.length + aors.length + eps.length,
-    answer(action, actionId) {
-      const blocks = answers.get(action.toLowerCase());
-      if (!blocks) return null;
-      const id = Buffer.from(actionId);
+  return { items: contacts.length + aors.length + eps.length, answer: answerFrom(answers) };
+}
+
+/**
+ * Answers rendered once per ActionID length, then per request copied and patched with the
+ * request's ActionID in place: the server starts writing at once, as Asterisk streams a list,
+ * instead of spending tens of milliseconds joining tens of thousands of blocks first.
+ */
+function answerFrom(answers: Map<string, Block[]>): ListAnswers['answer'] {
+  const rendered = new Map<string, { bytes: Buffer; idOffsets: number[] }>();
+  return (action, actionId) => {
+    const blocks = answers.get(action.toLowerCase());
+    if (!blocks) return null;
+    const id = Buffer.from(actionId);
+    const key = `${action.toLowerCase()}/${id.length}`;
+    let template = rendered.get(key);
+    if (!template) {
       const parts: Buffer[] = [];
-      for (const b of blocks) parts.push(b.beforeId, id, b.afterId);
-      return Buffer.concat(parts);
-    },
+      const idOffsets: number[] = [];
+      let at = 0;
+      for (const b of blocks) {
+        idOffsets.push(at + b.beforeId.length);
+        parts.push(b.beforeId, id, b.afterId);
+        at += b.beforeId.length + id.length + b.afterId.length;
+      }
+      template = { bytes: Buffer.concat(parts), idOffsets };
+      rendered.set(key, template);
+    }
+    // A copy per request: a socket may still be writing an earlier answer's bytes.
+    const bytes = Buffer.from(template.bytes);
+    for (const offset of template.idOffsets) id.copy(bytes, offset);
+    return bytes;
   };
 }

@@ -33,6 +33,8 @@ export class AmiReader {
   private keys: string[] = [];
   private values: string[] = [];
   private messageBytes = 0;
+  /** See colonFrom: a position in the text being read. */
+  private nextColon = -1;
   private sawBanner = false;
   /** Inside an old-style `Response: Follows` block, until its `--END COMMAND--`. */
   private followsOpen = false;
@@ -49,26 +51,42 @@ export class AmiReader {
 
   feed(chunk: Buffer, emit: (output: ReaderOutput) => void): void {
     if (this.failed) return;
-    const buf = this.tail ? Buffer.concat([this.tail, chunk]) : chunk;
-    const lastLf = buf.lastIndexOf(LF);
-    if (lastLf === -1) {
-      this.tail = buf;
-      this.checkTail(emit);
-      return;
+    let from = 0;
+    if (this.tail) {
+      // Only the line the previous chunk cut is joined; the rest of the chunk is decoded where
+      // it lies (copying every 64 KB chunk behind a few tail bytes was a tenth of a sync).
+      const firstLf = chunk.indexOf(LF);
+      if (firstLf === -1) {
+        this.tail = Buffer.concat([this.tail, chunk]);
+        return this.checkTail(emit);
+      }
+      const joined = Buffer.concat([this.tail, chunk.subarray(0, firstLf + 1)]);
+      this.tail = null;
+      this.lines(joined.toString('utf8'), emit);
+      if (this.failed) return;
+      from = firstLf + 1;
     }
+    const lastLf = chunk.lastIndexOf(LF);
     // LF never occurs inside a UTF-8 multibyte sequence, so cutting after it is safe.
-    const text = buf.toString('utf8', 0, lastLf + 1);
-    this.tail = lastLf + 1 < buf.length ? buf.subarray(lastLf + 1) : null;
+    if (lastLf >= from) this.lines(chunk.toString('utf8', from, lastLf + 1), emit);
+    if (this.failed) return;
+    const rest = Math.max(from, lastLf + 1);
+    this.tail = rest < chunk.length ? chunk.subarray(rest) : null;
+    this.checkTail(emit);
+  }
+
+  /** Every line of `text`, which ends with LF. */
+  private lines(text: string, emit: (output: ReaderOutput) => void): void {
     let pos = 0;
+    this.nextColon = -1;
     while (pos < text.length) {
       const eol = text.indexOf('\n', pos);
       const end = eol > pos && text.charCodeAt(eol - 1) === 0x0d ? eol - 1 : eol;
       if (end - pos > this.limits.maxLineBytes) return this.fail(emit, `a line of ${end - pos} bytes exceeds the ${this.limits.maxLineBytes}-byte limit`);
-      this.line(text.slice(pos, end), emit);
+      this.line(text, pos, end, emit);
       if (this.failed) return;
       pos = eol + 1;
     }
-    this.checkTail(emit);
   }
 
   private checkTail(emit: (output: ReaderOutput) => void): void {
@@ -86,30 +104,42 @@ export class AmiReader {
     emit({ kind: 'protocolError', error: new AmiError('protocol', `AMI protocol error: ${why}`) });
   }
 
-  private line(line: string, emit: (output: ReaderOutput) => void): void {
-    if (this.followsOpen) return this.followsLine(line, emit);
-    if (line.length === 0) {
+  /** The line `text[start, end)`: headers are cut straight out of the chunk's text. */
+  private line(text: string, start: number, end: number, emit: (output: ReaderOutput) => void): void {
+    if (this.followsOpen) return this.followsLine(text.slice(start, end), emit);
+    if (start === end) {
       if (this.keys.length > 0) this.flush(emit);
       return;
     }
     if (!this.sawBanner && this.keys.length === 0) {
       this.sawBanner = true;
+      const line = text.slice(start, end);
       if (line.startsWith(BANNER_PREFIX)) return emit({ kind: 'banner', text: line });
       return this.fail(emit, `not an AMI server: the first line is ${JSON.stringify(line.slice(0, 80))}, not "${BANNER_PREFIX}..."`);
     }
-    if (!this.count(line, emit)) return;
-    const colon = line.indexOf(':');
-    if (colon <= 0) return emit({ kind: 'malformed', line });
+    if (!this.count(end - start, emit)) return;
+    const colon = this.colonFrom(text, start);
+    if (colon <= start || colon >= end) return emit({ kind: 'malformed', line: text.slice(start, end) });
     // `Key: Value`; Asterisk always puts one space after the colon, tolerate none.
-    const valueStart = line.charCodeAt(colon + 1) === 0x20 ? colon + 2 : colon + 1;
-    this.push(line.slice(0, colon), line.slice(valueStart));
+    const valueStart = colon + 1 < end && text.charCodeAt(colon + 1) === 0x20 ? colon + 2 : colon + 1;
+    this.push(text.slice(start, colon), text.slice(valueStart, end));
     if (this.keys.length === 1 && this.keys[0] === 'Response' && this.values[0] === 'Follows') this.followsOpen = true;
+  }
+
+  /** The first colon at or after `start` in `text` (text.length if none). Remembered, so that
+   *  lines without a colon (garbage) do not each scan the rest of the chunk again. */
+  private colonFrom(text: string, start: number): number {
+    if (this.nextColon < start) {
+      const at = text.indexOf(':', start);
+      this.nextColon = at === -1 ? text.length : at;
+    }
+    return this.nextColon;
   }
 
   /** Old `Response: Follows` blocks: a few headers, then raw CLI output (which may hold empty
    *  lines and colons) up to `--END COMMAND--`, possibly glued to the last output line. */
   private followsLine(line: string, emit: (output: ReaderOutput) => void): void {
-    if (!this.count(line, emit)) return;
+    if (!this.count(line.length, emit)) return;
     if (line.endsWith(END_COMMAND)) {
       const rest = line.slice(0, -END_COMMAND.length);
       if (rest.length > 0) this.push('Output', rest);
@@ -126,8 +156,8 @@ export class AmiReader {
   }
 
   /** Count a line against the block size limit; false (and failed) when over it. */
-  private count(line: string, emit: (output: ReaderOutput) => void): boolean {
-    this.messageBytes += line.length + 2;
+  private count(lineLength: number, emit: (output: ReaderOutput) => void): boolean {
+    this.messageBytes += lineLength + 2;
     if (this.messageBytes <= this.limits.maxMessageBytes) return true;
     this.fail(emit, `a message exceeds the ${this.limits.maxMessageBytes}-byte limit`);
     return false;
