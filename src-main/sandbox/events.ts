@@ -98,7 +98,11 @@ function securityAddress(address: string, port: number): string {
   return `${address.includes(':') ? 'IPV6' : 'IPV4'}/UDP/${address}/${port}`;
 }
 
+/** The last EventTV made: a REGISTER raises two to four events within the same millisecond. */
+let lastEventTv = { ms: Number.NaN, text: '' };
+
 /** `2026-11-26T06:00:33.446+0000`: UTC with milliseconds, as the recorded events carry it. */
 export function eventTv(nowMs: number): string {
-  return new Date(nowMs).toISOString().replace('Z', '+0000');
+  if (nowMs !== lastEventTv.ms) lastEventTv = { ms: nowMs, text: new Date(nowMs).toISOString().replace('Z', '+0000') };
+  return lastEventTv.text;
 }

@@ -41,16 +41,21 @@ const COMPACT: Record<string, string> = {
 
 export class SipParseError extends Error {}
 
+/** A CR not followed by LF, an LF not preceded by CR, or a NUL: what is left inside a line once
+ *  the head is split at CRLF. */
+const BARE_CR_LF_OR_NUL = /\r(?!\n)|(?<!\r)\n|\0/;
+
 /** Parses one UDP datagram. Throws SipParseError for anything that is not a whole SIP message. */
 export function parseSipMessage(datagram: Buffer): SipMessage {
   if (datagram.length > MAX_SIP_MESSAGE_BYTES) throw new SipParseError(`message of ${datagram.length} bytes exceeds ${MAX_SIP_MESSAGE_BYTES}`);
   const text = datagram.toString('utf8');
   const headEnd = text.indexOf('\r\n\r\n');
   if (headEnd === -1) throw new SipParseError('no end of headers (truncated message)');
-  const lines = text.slice(0, headEnd).split('\r\n');
+  const head = text.slice(0, headEnd);
   // A bare CR or LF inside a line is not SIP (RFC 3261 7.3.1), and would let a header value
   // (a Call-ID, a URI) forge AMI headers once it is reported in an event; NUL likewise.
-  if (lines.some((l) => /[\r\n\0]/.test(l))) throw new SipParseError('bare CR, LF or NUL inside a header line');
+  if (BARE_CR_LF_OR_NUL.test(head)) throw new SipParseError('bare CR, LF or NUL inside a header line');
+  const lines = head.split('\r\n');
   const startLine = lines.shift() ?? '';
   const headers: Array<[string, string]> = [];
   for (const line of lines) {
@@ -78,9 +83,18 @@ export function parseSipMessage(datagram: Buffer): SipMessage {
   throw new SipParseError(`malformed start line: ${startLine.slice(0, 80)}`);
 }
 
+/** Header names as received -> canonical, so a lookup does not lower-case every header name of
+ *  the message again (a REGISTER is looked up a dozen times). Bounded: names come off the wire. */
+const canonicalNames = new Map<string, string>();
+const CANONICAL_NAMES_KEPT = 512;
+
 function canonical(name: string): string {
+  const known = canonicalNames.get(name);
+  if (known !== undefined) return known;
   const lower = name.toLowerCase();
-  return COMPACT[lower] ?? lower;
+  const result = COMPACT[lower] ?? lower;
+  if (canonicalNames.size < CANONICAL_NAMES_KEPT) canonicalNames.set(name, result);
+  return result;
 }
 
 /** The first value of a header, by full or compact name, case-insensitive. */

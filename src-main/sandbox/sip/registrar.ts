@@ -43,52 +43,53 @@ export class Registrar {
 
   handleRegister(req: SipRequest, from: UdpAddress): SipResponse {
     const callId = headerValue(req.headers, 'call-id') ?? '';
-    const security = (kind: SecurityEventKind) =>
-      this.deps.emit(securityEvent(kind, callId, { local: this.deps.local, remote: from }, this.deps.now()));
     const fromUser = uriUser(headerUri(headerValue(req.headers, 'from') ?? ''));
-    const authUsername = parseDigestAuthorization(headerValue(req.headers, 'authorization') ?? '')?.username;
-    const endpoint = this.endpoints.get(fromUser) ?? this.endpointByAuthUsername(authUsername);
-    const remote = `${from.address}:${from.port}`;
+    const authHeader = headerValue(req.headers, 'authorization');
+    const credentials = authHeader === undefined ? null : parseDigestAuthorization(authHeader);
+    const endpoint = this.endpoints.get(fromUser) ?? this.endpointByAuthUsername(credentials?.username);
     const nowSec = Math.floor(this.deps.now() / 1000);
-
-    // Nonces are bound to the source address, not its port (res_pjsip_authenticator_digest.c build_nonce).
-    const unauthorized = (stale = false): SipResponse =>
-      buildResponse(req, from, 401, [['WWW-Authenticate', this.digest.challenge(from.address, nowSec, stale).header]]);
-    const challenge = (accountId: string, stale = false): SipResponse => {
-      security({ event: 'ChallengeSent', accountId });
-      return unauthorized(stale);
-    };
 
     if (!endpoint) {
       // No such endpoint: Asterisk challenges anyway (the artificial endpoint) so a scanner
       // cannot tell names apart, and reports the name only once a source keeps trying.
       if (this.unidentified.count(from.address, this.deps.now())) {
-        security({ event: 'InvalidAccountID', accountId: fromUser });
-        this.deps.log(`Request 'REGISTER' from '${headerValue(req.headers, 'from') ?? ''}' failed for '${remote}' (callid: ${callId}) - No matching endpoint found`);
+        this.security({ event: 'InvalidAccountID', accountId: fromUser }, callId, from);
+        this.deps.log(`Request 'REGISTER' from '${headerValue(req.headers, 'from') ?? ''}' failed for '${from.address}:${from.port}' (callid: ${callId}) - No matching endpoint found`);
       }
-      return challenge(UNKNOWN_ACCOUNT);
+      return this.challenge(req, from, UNKNOWN_ACCOUNT, callId, nowSec);
     }
     this.unidentified.forget(from.address);
 
     if (endpoint.auth !== null) {
-      const authHeader = headerValue(req.headers, 'authorization');
-      if (authHeader === undefined) return challenge(endpoint.name);
-      const credentials = parseDigestAuthorization(authHeader);
-      if (!credentials) return challenge(endpoint.name);
+      if (!credentials) return this.challenge(req, from, endpoint.name, callId, nowSec);
       const auth = this.auths.get(endpoint.auth);
       const verdict =
         auth && credentials.username === auth.username ? this.digest.verify(credentials, req.method, auth.password, from.address, nowSec) : 'wrongPassword';
-      if (verdict === 'badNonce') return challenge(endpoint.name);
-      if (verdict === 'stale') return challenge(endpoint.name, true);
+      if (verdict === 'badNonce') return this.challenge(req, from, endpoint.name, callId, nowSec);
+      if (verdict === 'stale') return this.challenge(req, from, endpoint.name, callId, nowSec, true);
       if (verdict === 'wrongPassword') {
         // A new 401, reported as ChallengeResponseFailed only (recording h: no second ChallengeSent).
-        security({ event: 'ChallengeResponseFailed', accountId: endpoint.name, challenge: credentials.nonce, response: credentials.response });
-        this.deps.log(`Request 'REGISTER' from '${headerValue(req.headers, 'from') ?? ''}' failed for '${remote}' (callid: ${callId}) - Failed to authenticate`);
-        return unauthorized();
+        this.security({ event: 'ChallengeResponseFailed', accountId: endpoint.name, challenge: credentials.nonce, response: credentials.response }, callId, from);
+        this.deps.log(`Request 'REGISTER' from '${headerValue(req.headers, 'from') ?? ''}' failed for '${from.address}:${from.port}' (callid: ${callId}) - Failed to authenticate`);
+        return this.unauthorized(req, from, nowSec);
       }
-      security({ event: 'SuccessfulAuth', accountId: endpoint.name });
+      this.security({ event: 'SuccessfulAuth', accountId: endpoint.name }, callId, from);
     }
-    return this.register(req, from, endpoint, security, authUsername);
+    return this.register(req, from, endpoint, callId, credentials?.username);
+  }
+
+  private security(kind: SecurityEventKind, callId: string, from: UdpAddress): void {
+    this.deps.emit(securityEvent(kind, callId, { local: this.deps.local, remote: from }, this.deps.now()));
+  }
+
+  private challenge(req: SipRequest, from: UdpAddress, accountId: string, callId: string, nowSec: number, stale = false): SipResponse {
+    this.security({ event: 'ChallengeSent', accountId }, callId, from);
+    return this.unauthorized(req, from, nowSec, stale);
+  }
+
+  /** Nonces are bound to the source address, not its port (res_pjsip_authenticator_digest.c build_nonce). */
+  private unauthorized(req: SipRequest, from: UdpAddress, nowSec: number, stale = false): SipResponse {
+    return buildResponse(req, from, 401, [['WWW-Authenticate', this.digest.challenge(from.address, nowSec, stale).header]]);
   }
 
   /** identify_by auth_username (in Asterisk 22's default endpoint_identifier_order): the endpoint
@@ -102,12 +103,12 @@ export class Registrar {
     req: SipRequest,
     from: UdpAddress,
     endpoint: SandboxEndpoint,
-    security: (kind: SecurityEventKind) => void,
+    callId: string,
     authUsername: string | undefined,
   ): SipResponse {
     const source = `${from.address}:${from.port}`;
     if (endpoint.aors.length === 0) {
-      security({ event: 'FailedACL', accountId: endpoint.name, aclName: 'registrar_attempt_without_configured_aors' });
+      this.security({ event: 'FailedACL', accountId: endpoint.name, aclName: 'registrar_attempt_without_configured_aors' }, callId, from);
       this.deps.log(`Endpoint '${endpoint.name}' (${source}) has no configured AORs`);
       return buildResponse(req, from, 403);
     }
@@ -116,12 +117,12 @@ export class Registrar {
     const aorName = [toUser, authUsername].find((n) => n !== undefined && endpoint.aors.includes(n));
     const aor = aorName === undefined ? undefined : this.aors.get(aorName);
     if (!aor) {
-      security({ event: 'RequestNotSupported', accountId: endpoint.name, requestType: 'registrar_requested_aor_not_found' });
+      this.security({ event: 'RequestNotSupported', accountId: endpoint.name, requestType: 'registrar_requested_aor_not_found' }, callId, from);
       this.deps.log(`AOR '${toUser}' not found for endpoint '${endpoint.name}' (${source})`);
       return buildResponse(req, from, 404);
     }
     if (aor.maxContacts === 0) {
-      security({ event: 'RequestNotSupported', accountId: endpoint.name, requestType: 'registrar_attempt_without_registration_permitted' });
+      this.security({ event: 'RequestNotSupported', accountId: endpoint.name, requestType: 'registrar_attempt_without_registration_permitted' }, callId, from);
       this.deps.log(`AOR '${aor.name}' has no configured max_contacts. Endpoint '${endpoint.name}' (${source}) unable to register`);
       return buildResponse(req, from, 403);
     }
@@ -132,12 +133,12 @@ export class Registrar {
     const outcome = admitRegister(aor, current, request);
 
     if (outcome.kind === 'invalid') {
-      security({ event: 'FailedACL', accountId: endpoint.name, aclName: 'registrar_invalid_contacts_provided' });
+      this.security({ event: 'FailedACL', accountId: endpoint.name, aclName: 'registrar_invalid_contacts_provided' }, callId, from);
       this.deps.log(`Failed to validate contacts in REGISTER request from '${endpoint.name}'`);
       return buildResponse(req, from, 400);
     }
     if (outcome.kind === 'refused') {
-      security({ event: 'FailedACL', accountId: endpoint.name, aclName: 'registrar_attempt_exceeds_maximum_configured_contacts' });
+      this.security({ event: 'FailedACL', accountId: endpoint.name, aclName: 'registrar_attempt_exceeds_maximum_configured_contacts' }, callId, from);
       this.deps.log(`Registration attempt from endpoint '${endpoint.name}' (${source}) to AOR '${aor.name}' will exceed max contacts of ${aor.maxContacts}`);
       return buildResponse(req, from, 403);
     }

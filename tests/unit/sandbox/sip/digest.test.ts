@@ -33,6 +33,12 @@ describe('digest authentication', () => {
     expect(authority.verify(answer(nonce, 'pw-phone1'), 'REGISTER', 'pw-phone1', remote, 1001)).toBe('ok');
   });
 
+  it('gives every challenge its own random opaque, well past one batch of random bytes', () => {
+    const opaques = Array.from({ length: 1000 }, () => /opaque="([^"]*)"/.exec(authority.challenge(remote, 1000).header)![1]!);
+    expect(opaques.every((o) => /^[0-9a-f]{16}$/.test(o))).toBe(true);
+    expect(new Set(opaques).size).toBe(opaques.length);
+  });
+
   it('tells a wrong password from a stale or forged nonce', () => {
     const { nonce } = authority.challenge(remote, 1000);
     expect(authority.verify(answer(nonce, 'nope'), 'REGISTER', 'pw-phone1', remote, 1001)).toBe('wrongPassword');

@@ -54,6 +54,9 @@ describe('SIP message parsing', () => {
     ['binary noise', '\u0000\u0001\u0002\r\n\r\n'],
     ['a bare LF inside a header (AMI injection through a Call-ID)', 'REGISTER sip:x SIP/2.0\r\nCall-ID: a\nEvent: Forged\r\n\r\n'],
     ['a bare CR inside a header', 'REGISTER sip:x SIP/2.0\r\nCall-ID: a\rb\r\n\r\n'],
+    ['a bare LF right after a line end', 'REGISTER sip:x SIP/2.0\r\nCall-ID: a\r\n\nEvent: Forged\r\n\r\n'],
+    ['a CR doubled before a line end', 'REGISTER sip:x SIP/2.0\r\nCall-ID: a\r\r\nX: y\r\n\r\n'],
+    ['a NUL inside a header', 'REGISTER sip:x SIP/2.0\r\nCall-ID: a\u0000b\r\n\r\n'],
   ])('refuses %s', (_what, text) => {
     expect(() => parseSipMessage(Buffer.from(text))).toThrow(SipParseError);
   });
