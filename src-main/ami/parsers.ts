@@ -74,7 +74,9 @@ function parse<T>(m: AmiMessage, what: string, read: (f: Fields) => T): Parsed<T
   }
 }
 
-const CONTACT_STATUSES: ReadonlySet<string> = new Set(['NonQualified', 'Reachable', 'Unreachable', 'Unknown']);
+/** The statuses ContactList shows, mapped to their literals: a contact then keeps the shared
+ *  literal, not a string of its own cut from the wire. */
+const CONTACT_STATUSES: ReadonlyMap<string, ContactStatus> = new Map((['NonQualified', 'Reachable', 'Unreachable', 'Unknown'] as const).map((s) => [s, s]));
 
 export function parseContactList(m: AmiMessage): Parsed<Contact> {
   return parse(m, 'ContactList', (f) => {
@@ -93,7 +95,7 @@ export function parseContactList(m: AmiMessage): Parsed<Contact> {
       viaPort: f.int('ViaPort'),
       callId: f.text('CallId'),
       expirationTime: f.int('ExpirationTime'),
-      status: (CONTACT_STATUSES.has(status) ? status : 'Unknown') as ContactStatus,
+      status: CONTACT_STATUSES.get(status) ?? 'Unknown',
       roundtripUsec: f.usecOrNull('RoundtripUsec'),
       qualifyFrequency: f.int('QualifyFrequency'),
       qualifyTimeout: f.decimal('QualifyTimeout'),
