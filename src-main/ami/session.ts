@@ -210,7 +210,7 @@ export class PbxSession {
     const probe = setTimeout(() => this.currentStatus.readsSecurityEvents ?? this.setSecurityReading(false), this.options.securityProbeMs ?? 5_000);
     connection.onClose(() => clearTimeout(probe));
     connection.onEvent((message) => {
-      if (message.get('Privilege')?.split(',').includes('security')) this.setSecurityReading(true);
+      if (this.currentStatus.readsSecurityEvents !== true && isSecurityEvent(message)) this.setSecurityReading(true);
       if (buffer) buffer.push({ message, at: this.now() });
       else this.applyEvent(message, this.now());
     });
@@ -327,6 +327,10 @@ function resyncChanges(previous: RegistrarState | null, next: RegistrarState): S
   for (const endpoint of snapshot.endpoints) changes.push({ kind: 'endpointUpdated', endpoint });
   for (const contact of snapshot.contacts) changes.push({ kind: 'contactUpserted', contact, incomplete: false });
   return changes;
+}
+
+function isSecurityEvent(message: AmiMessage): boolean {
+  return message.get('Privilege')?.split(',').includes('security') ?? false;
 }
 
 function asAmiError(e: unknown): AmiError {

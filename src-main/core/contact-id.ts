@@ -2,11 +2,16 @@
 // names a dynamic contact `<aor>;@<md5 of the contact uri>` and that name is also the AstDB key
 // under registrar/contact.
 import { createHash } from 'node:crypto';
+import { memoize } from './memo';
 
 const AOR_SEPARATOR = ';@';
 
+/** The md5 of the same URI is asked for over and over: each qualify event of a contact, and
+ *  the what-if of every endpoint row (a hypothetical phone's URI). */
+const md5Hex = memoize((uri) => createHash('md5').update(uri, 'utf8').digest('hex'), 8192);
+
 export function contactId(aor: string, uri: string): string {
-  return `${aor}${AOR_SEPARATOR}${createHash('md5').update(uri, 'utf8').digest('hex')}`;
+  return `${aor}${AOR_SEPARATOR}${md5Hex(uri)}`;
 }
 
 /** The AOR part of a contact id. PJSIPShowContacts has no AOR field: this is how to get it. */

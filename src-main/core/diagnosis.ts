@@ -51,16 +51,23 @@ function staleMarks(aor: Aor, contacts: readonly Contact[], ghosts: readonly Gho
  */
 function supersededContacts(contacts: readonly Contact[]): StaleMark[] {
   const newestByDevice = new Map<string, Contact>();
-  const deviceOf = (c: Contact) => JSON.stringify([c.viaAddr, c.userAgent]);
   for (const c of contacts) {
     if (!c.viaAddr || !c.userAgent) continue; // an incomplete contact tells nothing yet
-    const best = newestByDevice.get(deviceOf(c));
-    if (!best || isNewer(c, best)) newestByDevice.set(deviceOf(c), c);
+    const device = deviceOf(c);
+    const best = newestByDevice.get(device);
+    if (!best || isNewer(c, best)) newestByDevice.set(device, c);
   }
-  return contacts.flatMap((c): StaleMark[] => {
+  const marks: StaleMark[] = [];
+  for (const c of contacts) {
     const newest = newestByDevice.get(deviceOf(c));
-    return newest && newest !== c && c.status !== 'Reachable' ? [{ contactId: c.id, reason: 'supersededBySameDevice', supersededBy: newest.id }] : [];
-  });
+    if (newest && newest !== c && c.status !== 'Reachable') marks.push({ contactId: c.id, reason: 'supersededBySameDevice', supersededBy: newest.id });
+  }
+  return marks;
+}
+
+/** Via address and User-Agent; NUL cannot occur in either (SIP header values exclude it). */
+function deviceOf(c: Contact): string {
+  return `${c.viaAddr}\u0000${c.userAgent}`;
 }
 
 function isNewer(a: Contact, b: Contact): boolean {

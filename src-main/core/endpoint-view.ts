@@ -36,6 +36,18 @@ export function endpointRow(state: RegistrarState, name: string, refusals: numbe
   };
 }
 
+/** Whether two rows show the same thing (the services send only rows that changed). */
+export function sameRow(a: EndpointRow, b: EndpointRow): boolean {
+  for (const key of Object.keys(a) as Array<keyof EndpointRow>) {
+    const x = a[key];
+    const y = b[key];
+    if (x === y) continue;
+    if (Array.isArray(x) && Array.isArray(y) && x.length === y.length && x.every((v, i) => v === y[i])) continue;
+    return false;
+  }
+  return true;
+}
+
 export function endpointDetail(
   state: RegistrarState,
   name: string,

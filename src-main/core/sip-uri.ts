@@ -1,5 +1,6 @@
 // SIP URI equality as the registrar uses it to find an existing binding: res_pjsip_registrar.c
 // registrar_find_contact calls pjsip_uri_cmp, which follows RFC 3261 19.1.4.
+import { memoize } from './memo';
 
 interface SipUri {
   scheme: string;
@@ -42,17 +43,7 @@ export function sipUriEquals(a: string, b: string): boolean {
  * the AOR, and the endpoint view runs them (what-if) on every change of the endpoint, so the
  * same few URIs are parsed over and over. Bounded: cleared when full.
  */
-const parsedUris = new Map<string, SipUri | null>();
-const PARSED_URIS_MAX = 8192;
-
-function parseSipUri(uri: string): SipUri | null {
-  let parsed = parsedUris.get(uri);
-  if (parsed !== undefined) return parsed;
-  parsed = parseSipUriText(uri);
-  if (parsedUris.size >= PARSED_URIS_MAX) parsedUris.clear();
-  parsedUris.set(uri, parsed);
-  return parsed;
-}
+const parseSipUri = memoize(parseSipUriText, 8192);
 
 function parseSipUriText(uri: string): SipUri | null {
   const m = /^(sips?):(?:([^@]*)@)?(\[[^\]]+\]|[^:;?]+)(?::(\d+))?((?:;[^?]*)?)(?:\?(.*))?$/i.exec(uri);

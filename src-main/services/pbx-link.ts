@@ -3,7 +3,7 @@
 // the refusal alerts that pass the rate limit.
 import { RefusalAlertPolicy } from '../core/alert-policy';
 import { diagnoseAor } from '../core/diagnosis';
-import { endpointDetail, endpointRow } from '../core/endpoint-view';
+import { endpointDetail, endpointRow, sameRow } from '../core/endpoint-view';
 import type { RegistrarState, StateChange } from '../core/registrar-state';
 import type { EndpointDetail, EndpointHistoryEntry, EndpointRow, Refusal } from '../core/types';
 import type { PbxSession, SessionStatus } from '../ami/session';
@@ -24,7 +24,6 @@ export interface PbxLinkEvents {
 
 export class PbxLink {
   private readonly rows = new Map<string, EndpointRow>();
-  private readonly rowKeys = new Map<string, string>();
   private readonly history = new Map<string, EndpointHistoryEntry[]>();
   private readonly refusals = new Map<string, number>();
   /** Last known qualify status per contact id, to record reachable/unreachable transitions. */
@@ -107,17 +106,13 @@ export class PbxLink {
     for (const name of names) {
       if (!state.endpoint(name)) continue;
       const row = endpointRow(state, name, this.refusals.get(name) ?? 0, at);
-      const key = JSON.stringify(row);
-      if (this.rowKeys.get(name) === key) continue;
+      const old = this.rows.get(name);
+      if (old && sameRow(old, row)) continue;
       this.setRow(name, row);
-      this.rowKeys.set(name, key);
       upserted.push(row);
     }
     const removed = resync ? [...this.rows.keys()].filter((n) => !state.endpoint(n)) : [];
-    for (const n of removed) {
-      this.setRow(n, null);
-      this.rowKeys.delete(n);
-    }
+    for (const n of removed) this.setRow(n, null);
     if (upserted.length || removed.length) this.events.rows({ upserted, removed });
     for (const name of touched) this.events.endpointChanged(name);
     // The PBX summary (its badge) changes only with the number of rows needing attention.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { endpointDetail, endpointRow } from '../../../src-main/core/endpoint-view';
+import { endpointDetail, endpointRow, sameRow } from '../../../src-main/core/endpoint-view';
 import { RegistrarState } from '../../../src-main/core/registrar-state';
 import type { EndpointHistoryEntry } from '../../../src-main/core/types';
 import { labSnapshot, recordedContactLists } from './recorded';
@@ -32,6 +32,15 @@ describe('endpoint rows', () => {
   it('shows phone3 with its worst qualify status and the unreachable contact as stale (recording e)', () => {
     const row = endpointRow(labState(), 'phone3', 0, NOW);
     expect(row).toMatchObject({ contacts: 2, maxContacts: 4, worstStatus: 'Unreachable', atLimit: false, staleContacts: 1 });
+  });
+
+  it('tells a row that shows the same thing from one that changed, aors included', () => {
+    const row = endpointRow(labState(), 'phone1', 3, NOW);
+    expect(sameRow(row, endpointRow(labState(), 'phone1', 3, NOW))).toBe(true);
+    expect(sameRow(row, { ...row, refusals: 4 })).toBe(false);
+    expect(sameRow(row, { ...row, aors: ['phone1', 'phone1-desk'] })).toBe(false);
+    expect(sameRow(row, { ...row, aors: ['phone2'] })).toBe(false);
+    expect(sameRow(row, { ...row, newestUserAgent: null })).toBe(false);
   });
 
   it('shows an endpoint without contacts with no status and no user agent', () => {
