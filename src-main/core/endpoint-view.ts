@@ -81,7 +81,12 @@ function knownEndpoint(state: RegistrarState, name: string): Endpoint {
 
 /** The endpoint's AORs that the state knows, in configured order. */
 function knownAors(state: RegistrarState, endpoint: Endpoint): Aor[] {
-  return endpoint.aors.flatMap((name) => state.aor(name) ?? []);
+  const aors: Aor[] = [];
+  for (const name of endpoint.aors) {
+    const aor = state.aor(name);
+    if (aor) aors.push(aor);
+  }
+  return aors;
 }
 
 function ghostsOf(state: RegistrarState, aor: Aor) {

@@ -150,6 +150,10 @@ export function expiredContacts(contacts: readonly Contact[], now: number): Cont
  * admitted, refused with 403, or admitted at the cost of the listed contacts. `now` is epoch ms.
  */
 export function whatIfRegister(aor: Aor, current: readonly Contact[], now: number): WhatIf {
+  // Below its limit an AOR takes one more binding whatever its options: admitRegister neither
+  // refuses nor drops when the count after the REGISTER stays within max_contacts. Most AORs
+  // are there, and every endpoint row asks.
+  if (aor.maxContacts > 0 && current.length < aor.maxContacts) return { kind: 'admitted' };
   const nowSeconds = Math.floor(now / 1000);
   const outcome = admitRegister(aor, current, {
     endpoint: '',

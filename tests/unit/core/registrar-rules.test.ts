@@ -232,4 +232,22 @@ describe('what if one more phone registered now', () => {
   it('admits a phone while phone3 has room', () => {
     expect(whatIfRegister(recordedAor('phone3'), recordedContactLists('e_phone3_qualify.txt')[0]!, 0)).toEqual({ kind: 'admitted' });
   });
+
+  it('agrees with the full rules for every option set and contact count, below the limit and at it', () => {
+    const now = labAt('06:05:00');
+    for (const maxContacts of [0, 1, 2, 3]) {
+      for (const removeExisting of [false, true]) {
+        for (const removeUnavailable of [false, true]) {
+          const aor: Aor = { ...recordedAor('phone3'), maxContacts, removeExisting, removeUnavailable };
+          for (let count = 0; count <= maxContacts; count++) {
+            const current = Array.from({ length: count }, (_, i) => contactAt(aor, 5071 + i, now + 100 * i, i === 0 ? 'Unreachable' : 'Reachable'));
+            const full = admitRegister(aor, current, register(aor.name, 6000, `sip:${aor.name}@10.9.9.9:6000`, null, now));
+            const expected =
+              full.kind === 'refused' ? { kind: 'refused', maxContacts } : full.kind === 'accepted' && full.dropped.length > 0 ? { kind: 'drops', contactIds: ids(full.dropped) } : { kind: 'admitted' };
+            expect(whatIfRegister(aor, current, now * 1000), JSON.stringify({ maxContacts, removeExisting, removeUnavailable, count })).toEqual(expected);
+          }
+        }
+      }
+    }
+  });
 });
