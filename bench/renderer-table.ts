@@ -22,8 +22,10 @@
 // latency samples). Other processes on the machine cannot inflate it, so it is the app's own
 // work; the trace also tells the latency's remainder apart: main thread runnable but descheduled
 // (wall minus thread time inside tasks) and idle (waiting between tasks). The same for the plain
-// <input> baseline. Printed beside it: the machine's CPU load and this process's own CPU time
-// (the services and the Sandbox PBX run in it) while typing.
+// <input> baseline. Printed beside it, for the typing of the untraced pages: the machine's CPU
+// load, this process's own CPU time (the services and the Sandbox PBX run in it), and the AMI
+// events and service pushes counted meanwhile (the sandbox has no phones and no contacts, so
+// nothing qualifies or expires: both should be 0, the page's work is all there is).
 //
 // Run: npx tsx bench/renderer-table.ts [--profile]   (--profile: an unminified build, and the
 // traced pages record every timeline category and V8's sampling profiler; the last one's main
@@ -254,18 +256,34 @@ interface TypingLoad {
   machineCores: number | null;
   /** CPU ms of this process (the services and Sandbox PBX, and the benchmark's driver). */
   ownCpuMs: number;
+  /** AMI events the Sandbox PBX emitted and pushes the services sent toward the page. */
+  amiEvents: number;
+  servicePushes: number;
   seconds: number;
 }
 
+const servicePushEvents = ['pbxChanged', 'pbxRemoved', 'endpointRows', 'endpointChanged', 'refusalAlert'] as const;
+
+/** Runs the typing and reports the machine's load and whether the PBX and services stayed idle. */
 async function measuringLoad(typing: () => Promise<void>): Promise<TypingLoad> {
+  let amiEvents = 0;
+  let servicePushes = 0;
+  const unsubscribe = [
+    stack.pbx.onAmiEvent(() => amiEvents++),
+    ...servicePushEvents.map((event) => stack.services.on(event, () => servicePushes++)),
+  ];
   const jiffies = machineJiffies();
   const own = process.cpuUsage();
   const started = performance.now();
-  await typing();
+  try {
+    await typing();
+  } finally {
+    unsubscribe.forEach((off) => off());
+  }
   const after = machineJiffies();
   const used = process.cpuUsage(own);
   const machineCores = jiffies && after ? ((after.busy - jiffies.busy) / (after.total - jiffies.total)) * cpus().length : null;
-  return { machineCores, ownCpuMs: (used.user + used.system) / 1000, seconds: (performance.now() - started) / 1000 };
+  return { machineCores, ownCpuMs: (used.user + used.system) / 1000, amiEvents, servicePushes, seconds: (performance.now() - started) / 1000 };
 }
 
 /** A fresh page with the whole table on screen, the recorder and the plain <input> baseline. */
@@ -394,9 +412,11 @@ writeResults('renderer-table', [
   }),
 ]);
 const machineCores = loads.flatMap((l) => (l.machineCores === null ? [] : [l.machineCores]));
+const sum = (values: number[]) => values.reduce((total, n) => total + n, 0);
 const ownPercent = loads.map((l) => l.ownCpuMs / 10 / l.seconds);
 console.log(
   `while typing: the machine's ${cpus().length} cores were busy ${p(machineCores, 50)} cores (median; max ${Math.max(...machineCores).toFixed(1)}), ` +
-    `this process (services, Sandbox PBX, driver) used ${p(ownPercent, 50)}% of a core (median; max ${Math.max(...ownPercent).toFixed(1)}%)`,
+    `this process (services, Sandbox PBX, driver) used ${p(ownPercent, 50)}% of a core (median; max ${Math.max(...ownPercent).toFixed(1)}%); ` +
+    `the Sandbox PBX emitted ${sum(loads.map((l) => l.amiEvents))} AMI events and the services pushed ${sum(loads.map((l) => l.servicePushes))} updates in all`,
 );
 if (process.env.BENCH_SAMPLES) console.log(JSON.stringify({ filter: filterSamples, plain: plainSamples, filterCosts, plainCosts }));
