@@ -69,6 +69,17 @@ describe.runIf(verdict.run || verdict.failure !== null)('the endpoint table with
       await page.keyboard.press('Escape');
       await expect.poll(() => page.locator('#detail-title').count()).toBe(0);
 
+      // Deleting characters widens the table back to what the shorter query showed; retyping narrows it.
+      const filter = page.locator('input[type=search]');
+      await filter.press('End');
+      await filter.press('Backspace');
+      await filter.press('Backspace');
+      await expect.poll(() => count.textContent()).toBe(`1000 of ${ENDPOINTS} endpoints`);
+      expect(await page.locator('[data-endpoint]').first().getAttribute('data-endpoint')).toBe('ep09000');
+      await filter.press('5');
+      await expect.poll(() => count.textContent()).toBe(`100 of ${ENDPOINTS} endpoints`);
+      expect(await page.locator('[data-endpoint]').first().getAttribute('data-endpoint')).toBe('ep09500');
+
       // Scrolling the cleared table far down renders the rows there, still as a window.
       await page.fill('input[type=search]', '');
       await expect.poll(() => count.textContent()).toBe(`${ENDPOINTS} of ${ENDPOINTS} endpoints`);
