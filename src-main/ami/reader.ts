@@ -49,6 +49,7 @@ export class AmiReader {
     this.sawBanner = options.expectBanner === false;
   }
 
+  /** Read `chunk`; nothing of it is kept after the call returns, so its memory may be reused. */
   feed(chunk: Buffer, emit: (output: ReaderOutput) => void): void {
     if (this.failed) return;
     let from = 0;
@@ -71,7 +72,8 @@ export class AmiReader {
     if (lastLf >= from) this.lines(chunk.toString('utf8', from, lastLf + 1), emit);
     if (this.failed) return;
     const rest = Math.max(from, lastLf + 1);
-    this.tail = rest < chunk.length ? chunk.subarray(rest) : null;
+    // A copy: the caller may read the next chunk into the same memory (a socket's onread buffer).
+    this.tail = rest < chunk.length ? Buffer.from(chunk.subarray(rest)) : null;
     this.checkTail(emit);
   }
 

@@ -34,6 +34,20 @@ describe('AmiReader on recorded Asterisk 22 sessions', () => {
     });
   }
 
+  it('keeps nothing of a chunk after feed returns: chunks read into one reused buffer give the same blocks', () => {
+    const bytes = sessionBytes(readTranscript('a_phone1_two_contacts_queries.txt'), 'S1', 'recv');
+    const whole = plain(readAll([bytes]));
+    const reused = Buffer.alloc(97); // an odd size, so chunks cut lines and blocks everywhere
+    const reader = new AmiReader();
+    const out: ReaderOutput[] = [];
+    for (let at = 0; at < bytes.length; at += reused.length) {
+      const length = bytes.copy(reused, 0, at, at + reused.length);
+      reader.feed(reused.subarray(0, length), (o) => out.push(o));
+      reused.fill(0x58); // what the socket would write next
+    }
+    expect(plain(out)).toEqual(whole);
+  });
+
   it('gives one block per recorded chunk of transcript a, banner first', () => {
     const t = readTranscript('a_phone1_two_contacts_queries.txt');
     const recv = t.chunks.filter((c) => c.session === 'S1' && c.direction === 'recv');
