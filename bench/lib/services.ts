@@ -15,11 +15,13 @@ const PLAIN_SECRETS: SecretStore = {
 export async function benchServices(): Promise<{ services: RegDeskServices; dispose(): Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'regdesk-bench-data-'));
   const services = await createServices({ dataDir, secrets: PLAIN_SECRETS, sandbox: false });
+  let disposed: Promise<void> | null = null;
   return {
     services,
-    async dispose() {
-      await services.close();
-      rmSync(dataDir, { recursive: true, force: true });
+    /** Close the services and delete the folder; later calls wait for the first. */
+    dispose() {
+      disposed ??= services.close().then(() => rmSync(dataDir, { recursive: true, force: true }));
+      return disposed;
     },
   };
 }
