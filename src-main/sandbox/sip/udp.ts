@@ -5,6 +5,11 @@ import { createSocket, type Socket } from 'node:dgram';
 import { isIPv6 } from 'node:net';
 import { parseSipMessage, serializeSipMessage, SipParseError, type SipMessage } from './message';
 
+/** Asterisk builds pjproject with 512 KiB socket buffers each way (PJSIP_UDP_SO_RCVBUF_SIZE and
+ *  PJSIP_UDP_SO_SNDBUF_SIZE in third-party/pjproject/patches/config_site.h), so a burst of
+ *  REGISTERs waits in the kernel instead of being dropped and retransmitted 500 ms later. */
+const SOCKET_BUFFER_BYTES = 512 * 1024;
+
 export interface UdpAddress {
   address: string;
   port: number;
@@ -36,7 +41,7 @@ export class SipUdpSocket {
 
   /** Binds `bind`:`port` (0 = any free port); IPv6 when `bind` is an IPv6 address. */
   static open(bind: string, port: number): Promise<SipUdpSocket> {
-    const socket = createSocket({ type: isIPv6(bind) ? 'udp6' : 'udp4' });
+    const socket = createSocket({ type: isIPv6(bind) ? 'udp6' : 'udp4', recvBufferSize: SOCKET_BUFFER_BYTES, sendBufferSize: SOCKET_BUFFER_BYTES });
     return new Promise((resolve, reject) => {
       socket.once('error', reject);
       socket.bind(port, bind, () => {
