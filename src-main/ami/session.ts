@@ -216,8 +216,7 @@ export class PbxSession {
     });
     this.setStatus(this.current ? 'stale' : 'syncing', null);
     try {
-      const { snapshot, rejected } = await readSnapshot(connection);
-      for (const r of rejected) this.report({ kind: 'unreadableBlock', error: r.error, message: r.message });
+      const snapshot = await readSnapshot(connection, (r) => this.report({ kind: 'unreadableBlock', error: r.error, message: r.message }));
       const previous = this.current;
       this.current = RegistrarState.fromSnapshot(snapshot, previous ?? undefined);
       this.publish(resyncChanges(previous, this.current), { resync: true });

@@ -7,14 +7,15 @@ import type { AmiAction } from './writer';
 import type { AmiMessage } from './messages';
 import { parseAorList, parseContactList, parseEndpointList, type Parsed } from './parsers';
 
-export interface SyncResult {
-  snapshot: RegistrarSnapshot;
-  /** List items that could not be read; left out of the snapshot. */
-  rejected: Array<{ error: string; message: AmiMessage }>;
+/** A list item that could not be read; it is left out of the snapshot. */
+export interface RejectedItem {
+  error: string;
+  message: AmiMessage;
 }
 
-export async function readSnapshot(connection: AmiConnection): Promise<SyncResult> {
-  const rejected: SyncResult['rejected'] = [];
+/** `onRejected` hears of each unreadable item as it arrives: a list of thousands of them is
+ *  never held until its end. */
+export async function readSnapshot(connection: AmiConnection, onRejected: (item: RejectedItem) => void): Promise<RegistrarSnapshot> {
   const share = sharedStrings();
   /** Each item is parsed as it arrives: no list keeps its raw blocks until its end. */
   const read = async <T>(action: AmiAction, emptyWhen: string, parse: (m: AmiMessage) => Parsed<T>): Promise<T[]> => {
@@ -24,7 +25,7 @@ export async function readSnapshot(connection: AmiConnection): Promise<SyncResul
       onItem: (m) => {
         const p = parse(m);
         if (p.ok) out.push(p.value);
-        else rejected.push({ error: p.error, message: m });
+        else onRejected({ error: p.error, message: m });
       },
     });
     return out;
@@ -36,7 +37,7 @@ export async function readSnapshot(connection: AmiConnection): Promise<SyncResul
     read({ Action: 'PJSIPShowAors' }, 'No AORs found', (m) => shareAor(parseAorList(m), share)),
     read({ Action: 'PJSIPShowContacts' }, 'No Contacts found', (m) => shareContact(parseContactList(m), share)),
   ]);
-  return { snapshot: { endpoints, aors, contacts }, rejected };
+  return { endpoints, aors, contacts };
 }
 
 /**
