@@ -26,19 +26,25 @@ export type AmiErrorCode =
   | 'tlsMismatch';
 
 export class AmiError extends Error {
-  override readonly name: string = 'AmiError';
+  /** The error's name; each subclass names itself (read in this constructor, before the stack is formatted). */
+  static readonly errorName: string = 'AmiError';
   constructor(
     readonly code: AmiErrorCode,
     message: string,
     options?: { cause?: unknown },
   ) {
     super(message, options);
+    this.name = (new.target as typeof AmiError).errorName;
+    // Format the stack now. Until then V8 keeps the frames' functions, and with them whatever
+    // their scopes hold, alive: a list timeout raised in a timer kept the half-read list (every
+    // item parsed so far) for as long as the session showed the error.
+    void this.stack;
   }
 }
 
 /** A key or value for an AMI header contains CR, LF or NUL: refused, never escaped. */
 export class AmiHeaderInjectionError extends AmiError {
-  override readonly name = 'AmiHeaderInjectionError';
+  static override readonly errorName = 'AmiHeaderInjectionError';
   constructor(readonly field: string) {
     super('headerInjection', `AMI header ${JSON.stringify(field)} contains CR, LF or NUL; refusing to send it`);
   }
@@ -46,7 +52,7 @@ export class AmiHeaderInjectionError extends AmiError {
 
 /** Asterisk answered `Response: Error`; `amiMessage` is its `Message:` text. */
 export class AmiActionError extends AmiError {
-  override readonly name = 'AmiActionError';
+  static override readonly errorName = 'AmiActionError';
   constructor(
     readonly action: string,
     readonly amiMessage: string,
@@ -58,7 +64,7 @@ export class AmiActionError extends AmiError {
 /** The PBX's TLS certificate was refused before a byte was sent; `fingerprint` is the SHA-256
  *  fingerprint it presented (`AB:CD:...`, as `openssl x509 -noout -fingerprint -sha256` prints it). */
 export class AmiTlsError extends AmiError {
-  override readonly name = 'AmiTlsError';
+  static override readonly errorName = 'AmiTlsError';
   constructor(
     override readonly code: 'tlsUntrusted' | 'tlsMismatch',
     message: string,
