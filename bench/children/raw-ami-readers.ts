@@ -1,15 +1,14 @@
 // Child: the floor of the many-PBXs benchmark. One plain TCP connection per port, logged in
-// with events on, reading and discarding everything; after the connections settle, its own
-// CPU over `<windowMs>`, reported in % of one core. What any AMI client pays for the same
+// with events on, reading and discarding everything; after `<settleMs>` under load, its own
+// CPU over `<windows>` consecutive windows of `<windowMs>`, each reported in % of one core. What any AMI client pays for the same
 // event stream (socket reads, the kernel's loopback work, the runtime) before parsing a byte.
 import { connect, type Socket } from 'node:net';
 import { report } from '../lib/child';
 import { BENCH_AMI_USER } from '../lib/sandbox-config';
 
-const [portsArg = '', windowArg = '20000'] = process.argv.slice(2);
+const [portsArg = '', settleArg = '10000', windowArg = '10000', windowsArg = '1'] = process.argv.slice(2);
 const ports = portsArg.split(',').map(Number);
 const windowMs = Number(windowArg);
-const SETTLE_MS = 2_000;
 
 function loggedIn(port: number): Promise<{ socket: Socket; bytes: () => number }> {
   return new Promise((resolve, reject) => {
@@ -25,13 +24,16 @@ function loggedIn(port: number): Promise<{ socket: Socket; bytes: () => number }
 }
 
 const connections = await Promise.all(ports.map(loggedIn));
-await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+await new Promise((resolve) => setTimeout(resolve, Number(settleArg)));
 const before = connections.reduce((n, c) => n + c.bytes(), 0);
-const cpu = process.cpuUsage();
-const started = performance.now();
-await new Promise((resolve) => setTimeout(resolve, windowMs));
-const used = process.cpuUsage(cpu);
-const percent = ((used.user + used.system) / 1000 / (performance.now() - started)) * 100;
+const percents: number[] = [];
+for (let i = 0; i < Number(windowsArg); i++) {
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  await new Promise((resolve) => setTimeout(resolve, windowMs));
+  const used = process.cpuUsage(cpu);
+  percents.push(((used.user + used.system) / 1000 / (performance.now() - started)) * 100);
+}
 const bytes = connections.reduce((n, c) => n + c.bytes(), 0) - before;
 for (const c of connections) c.socket.destroy();
-report({ percent, bytes });
+report({ percents, bytes });
