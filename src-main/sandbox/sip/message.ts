@@ -2,6 +2,7 @@
 // OPTIONS and their responses over UDP. Hand-written on purpose: the npm `sip` package
 // (0.0.6, unmaintained, untyped) brings a whole stack with its own transports, while this
 // needs a header list that keeps order and repeats, compact forms, and strict size limits.
+import { memoize } from '../../core/memo';
 
 /** pjproject as built for Asterisk drops larger packets (PJSIP_MAX_PKT_LEN in
  *  third-party/pjproject/patches/config_site.h). */
@@ -83,19 +84,12 @@ export function parseSipMessage(datagram: Buffer): SipMessage {
   throw new SipParseError(`malformed start line: ${startLine.slice(0, 80)}`);
 }
 
-/** Header names as received -> canonical, so a lookup does not lower-case every header name of
- *  the message again (a REGISTER is looked up a dozen times). Bounded: names come off the wire. */
-const canonicalNames = new Map<string, string>();
-const CANONICAL_NAMES_KEPT = 512;
-
-function canonical(name: string): string {
-  const known = canonicalNames.get(name);
-  if (known !== undefined) return known;
+/** Header names as received -> canonical, remembered so a lookup does not lower-case every header
+ *  name of the message again (a REGISTER is looked up a dozen times). Bounded: names come off the wire. */
+const canonical = memoize((name) => {
   const lower = name.toLowerCase();
-  const result = COMPACT[lower] ?? lower;
-  if (canonicalNames.size < CANONICAL_NAMES_KEPT) canonicalNames.set(name, result);
-  return result;
-}
+  return COMPACT[lower] ?? lower;
+}, 512);
 
 /** The first value of a header, by full or compact name, case-insensitive. */
 export function headerValue(headers: ReadonlyArray<[string, string]>, name: string): string | undefined {
