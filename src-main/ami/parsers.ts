@@ -5,6 +5,7 @@
 import { aorOfContactId } from '../core/contact-id';
 import type { Aor, Contact, ContactStatus, Endpoint, RegistrarEvent, SourceAddress } from '../core/types';
 import type { AmiMessage } from './messages';
+import { ownText } from './own-text';
 
 export type Parsed<T> = { ok: true; value: T; raw: AmiMessage } | { ok: false; error: string; raw: AmiMessage };
 
@@ -33,41 +34,72 @@ export const MAX_CONTACTS_ACL = 'registrar_attempt_exceeds_maximum_configured_co
 
 class FieldError extends Error {}
 
+/** Keeps one string for text that many items repeat (names, user agents); see sync.ts. */
+export type ShareText = (text: string) => string;
+
 /** Field access that throws FieldError; `parse` turns it into { ok: false }. */
 class Fields {
-  constructor(readonly m: AmiMessage) {}
-  text(name: string): string {
+  constructor(
+    readonly m: AmiMessage,
+    readonly share: ShareText,
+  ) {}
+  /** A field's value as cut from the wire text (see ownText). */
+  value(name: string): string {
     const v = this.m.get(name);
     if (v === undefined) throw new FieldError(`missing ${name}`);
     return v;
   }
+  text(name: string): string {
+    return ownText(this.value(name));
+  }
+  /** A value other items repeat: a name, a user agent. */
+  repeated(name: string): string {
+    return this.share(this.value(name));
+  }
   int(name: string): number {
-    const v = this.text(name);
-    if (!/^-?\d+$/.test(v)) throw new FieldError(`${name} is not an integer: ${JSON.stringify(v)}`);
-    return Number(v);
+    const v = this.value(name);
+    const n = parseInteger(v);
+    if (Number.isNaN(n)) throw new FieldError(`${name} is not an integer: ${JSON.stringify(v)}`);
+    return n;
   }
   decimal(name: string): number {
-    const v = this.text(name);
+    const v = this.value(name);
     const n = Number(v);
     if (v.trim() === '' || !Number.isFinite(n)) throw new FieldError(`${name} is not a number: ${JSON.stringify(v)}`);
     return n;
   }
   /** sorcery prints booleans as true/false in AorList and yes/no in ContactList. */
   bool(name: string): boolean {
-    const v = this.text(name).toLowerCase();
+    const v = this.value(name).toLowerCase();
     if (v === 'true' || v === 'yes') return true;
     if (v === 'false' || v === 'no') return false;
     throw new FieldError(`${name} is not a boolean: ${JSON.stringify(v)}`);
   }
   /** `N/A` (no qualify result yet) becomes null. */
   usecOrNull(name: string): number | null {
-    return this.text(name) === 'N/A' ? null : this.int(name);
+    return this.value(name) === 'N/A' ? null : this.int(name);
   }
 }
 
-function parse<T>(m: AmiMessage, what: string, read: (f: Fields) => T): Parsed<T> {
+/** `-?[0-9]+` as a number, else NaN; a loop, not a regex: a sync reads 100,000 of them. */
+export function parseInteger(text: string): number {
+  const negative = text.charCodeAt(0) === 0x2d;
+  const from = negative ? 1 : 0;
+  if (from === text.length) return NaN;
+  let n = 0;
+  for (let i = from; i < text.length; i++) {
+    const digit = text.charCodeAt(i) - 0x30;
+    if (digit < 0 || digit > 9) return NaN;
+    n = n * 10 + digit;
+  }
+  // Past 15 digits the sum may round differently from Number's parse.
+  if (text.length - from > 15) n = Number(text.slice(from));
+  return negative ? -n : n;
+}
+
+function parse<T>(m: AmiMessage, what: string, read: (f: Fields) => T, share: ShareText = ownText): Parsed<T> {
   try {
-    return { ok: true, value: read(new Fields(m)), raw: m };
+    return { ok: true, value: read(new Fields(m, share)), raw: m };
   } catch (e) {
     if (e instanceof FieldError) return { ok: false, error: `${what}: ${e.message}`, raw: m };
     throw e;
@@ -78,37 +110,42 @@ function parse<T>(m: AmiMessage, what: string, read: (f: Fields) => T): Parsed<T
  *  literal, not a string of its own cut from the wire. */
 const CONTACT_STATUSES: ReadonlyMap<string, ContactStatus> = new Map((['NonQualified', 'Reachable', 'Unreachable', 'Unknown'] as const).map((s) => [s, s]));
 
-export function parseContactList(m: AmiMessage): Parsed<Contact> {
-  return parse(m, 'ContactList', (f) => {
-    const id = f.text('ObjectName');
-    // ContactList has no AOR field: the AOR is the part of the id before `;@`.
-    const at = id.lastIndexOf(';@');
-    if (at <= 0) throw new FieldError(`ObjectName is not a contact id: ${JSON.stringify(id)}`);
-    const status = f.text('Status');
-    return {
-      id,
-      aor: aorOfContactId(id),
-      endpoint: f.text('Endpoint'),
-      uri: f.text('Uri'),
-      userAgent: f.text('UserAgent'),
-      viaAddr: f.text('ViaAddr'),
-      viaPort: f.int('ViaPort'),
-      callId: f.text('CallId'),
-      expirationTime: f.int('ExpirationTime'),
-      status: CONTACT_STATUSES.get(status) ?? 'Unknown',
-      roundtripUsec: f.usecOrNull('RoundtripUsec'),
-      qualifyFrequency: f.int('QualifyFrequency'),
-      qualifyTimeout: f.decimal('QualifyTimeout'),
-      regServer: f.text('RegServer'),
-      path: f.text('Path'),
-      outboundProxy: f.text('OutboundProxy'),
-    };
-  });
+export function parseContactList(m: AmiMessage, share?: ShareText): Parsed<Contact> {
+  return parse(
+    m,
+    'ContactList',
+    (f) => {
+      const id = f.text('ObjectName');
+      // ContactList has no AOR field: the AOR is the part of the id before `;@`.
+      const at = id.lastIndexOf(';@');
+      if (at <= 0) throw new FieldError(`ObjectName is not a contact id: ${JSON.stringify(id)}`);
+      const status = f.text('Status');
+      return {
+        id,
+        aor: f.share(aorOfContactId(id)),
+        endpoint: f.repeated('Endpoint'),
+        uri: f.text('Uri'),
+        userAgent: f.repeated('UserAgent'),
+        viaAddr: f.text('ViaAddr'),
+        viaPort: f.int('ViaPort'),
+        callId: f.text('CallId'),
+        expirationTime: f.int('ExpirationTime'),
+        status: CONTACT_STATUSES.get(status) ?? 'Unknown',
+        roundtripUsec: f.usecOrNull('RoundtripUsec'),
+        qualifyFrequency: f.int('QualifyFrequency'),
+        qualifyTimeout: f.decimal('QualifyTimeout'),
+        regServer: f.text('RegServer'),
+        path: f.text('Path'),
+        outboundProxy: f.text('OutboundProxy'),
+      };
+    },
+    share,
+  );
 }
 
 function readAor(f: Fields): Aor {
   return {
-    name: f.text('ObjectName'),
+    name: f.repeated('ObjectName'),
     maxContacts: f.int('MaxContacts'),
     removeExisting: f.bool('RemoveExisting'),
     removeUnavailable: f.bool('RemoveUnavailable'),
@@ -120,8 +157,8 @@ function readAor(f: Fields): Aor {
   };
 }
 
-export function parseAorList(m: AmiMessage): Parsed<Aor> {
-  return parse(m, 'AorList', readAor);
+export function parseAorList(m: AmiMessage, share?: ShareText): Parsed<Aor> {
+  return parse(m, 'AorList', readAor, share);
 }
 
 export function parseAorDetail(m: AmiMessage): Parsed<AorDetail> {
@@ -133,13 +170,18 @@ export function parseAorDetail(m: AmiMessage): Parsed<AorDetail> {
   }));
 }
 
-export function parseEndpointList(m: AmiMessage): Parsed<Endpoint> {
-  return parse(m, 'EndpointList', (f) => ({
-    name: f.text('ObjectName'),
-    // `Aor` is the endpoint's aors option: comma-separated, configured order.
-    aors: splitList(f.text('Aor')),
-    deviceState: f.text('DeviceState'),
-  }));
+export function parseEndpointList(m: AmiMessage, share?: ShareText): Parsed<Endpoint> {
+  return parse(
+    m,
+    'EndpointList',
+    (f) => ({
+      name: f.repeated('ObjectName'),
+      // `Aor` is the endpoint's aors option: comma-separated, configured order.
+      aors: splitList(f.value('Aor')).map(f.share),
+      deviceState: f.repeated('DeviceState'),
+    }),
+    share,
+  );
 }
 
 const CONTACT_EVENT_STATUSES: ReadonlySet<string> = new Set(['NonQualified', 'Reachable', 'Unreachable', 'Removed', 'Created', 'Updated', 'Unknown']);

@@ -5,6 +5,7 @@
 // errors (`Message: No Contacts found\n\r\n\r\n`): the extra empty line is simply ignored.
 import { AmiError } from './errors';
 import { AmiMessage } from './messages';
+import { ownText } from './own-text';
 
 export type ReaderOutput =
   | { kind: 'banner'; text: string }
@@ -24,14 +25,23 @@ export interface ReaderLimits {
 export const DEFAULT_READER_LIMITS: ReaderLimits = { maxLineBytes: 64 * 1024, maxMessageBytes: 4 * 1024 * 1024 };
 
 const LF = 0x0a;
+/** More fields than any list item or event has (a ContactList has 28). */
+const KEEP_FIELD_ARRAYS_UP_TO = 64;
 const BANNER_PREFIX = 'Asterisk Call Manager/';
 /** Pre-Asterisk-14 `Command` answers end their raw output with this line. */
 const END_COMMAND = '--END COMMAND--';
 
 export class AmiReader {
   private tail: Buffer | null = null;
+  /** The block being read: its first `fieldCount` entries (reused from block to block). */
   private keys: string[] = [];
   private values: string[] = [];
+  private fieldCount = 0;
+  /** The previous block's keys. Blocks of one kind repeat their keys in the same order (every
+   *  item of a list), so a key equal to the one at the same place is taken from here instead of
+   *  being cut from the text, and a block whose keys all match shares this very array. */
+  private lastKeys: readonly string[] = [];
+  private keysDiffer = false;
   private messageBytes = 0;
   /** See colonFrom: a position in the text being read. */
   private nextColon = -1;
@@ -102,6 +112,7 @@ export class AmiReader {
     this.tail = null;
     this.keys = [];
     this.values = [];
+    this.fieldCount = 0;
     this.followsOpen = false;
     emit({ kind: 'protocolError', error: new AmiError('protocol', `AMI protocol error: ${why}`) });
   }
@@ -110,10 +121,10 @@ export class AmiReader {
   private line(text: string, start: number, end: number, emit: (output: ReaderOutput) => void): void {
     if (this.followsOpen) return this.followsLine(text.slice(start, end), emit);
     if (start === end) {
-      if (this.keys.length > 0) this.flush(emit);
+      if (this.fieldCount > 0) this.flush(emit);
       return;
     }
-    if (!this.sawBanner && this.keys.length === 0) {
+    if (!this.sawBanner && this.fieldCount === 0) {
       this.sawBanner = true;
       const line = text.slice(start, end);
       if (line.startsWith(BANNER_PREFIX)) return emit({ kind: 'banner', text: line });
@@ -124,8 +135,16 @@ export class AmiReader {
     if (colon <= start || colon >= end) return emit({ kind: 'malformed', line: text.slice(start, end) });
     // `Key: Value`; Asterisk always puts one space after the colon, tolerate none.
     const valueStart = colon + 1 < end && text.charCodeAt(colon + 1) === 0x20 ? colon + 2 : colon + 1;
-    this.push(text.slice(start, colon), text.slice(valueStart, end));
-    if (this.keys.length === 1 && this.keys[0] === 'Response' && this.values[0] === 'Follows') this.followsOpen = true;
+    this.push(this.keyOf(text, start, colon), text.slice(valueStart, end));
+    if (this.fieldCount === 1 && this.keys[0] === 'Response' && this.values[0] === 'Follows') this.followsOpen = true;
+  }
+
+  /** The key `text[start, colon)`: the previous block's key at this place when it is the same. */
+  private keyOf(text: string, start: number, colon: number): string {
+    const known = this.lastKeys[this.fieldCount];
+    if (known !== undefined && known.length === colon - start && text.startsWith(known, start)) return known;
+    // Owned: a key may be kept for as long as the connection reads (as lastKeys).
+    return ownText(text.slice(start, colon));
   }
 
   /** The first colon at or after `start` in `text` (text.length if none). Remembered, so that
@@ -166,14 +185,24 @@ export class AmiReader {
   }
 
   private push(key: string, value: string): void {
-    this.keys.push(key);
-    this.values.push(value);
+    const at = this.fieldCount++;
+    if (key !== this.lastKeys[at]) this.keysDiffer = true;
+    this.keys[at] = key;
+    this.values[at] = value;
   }
 
   private flush(emit: (output: ReaderOutput) => void): void {
-    const message = new AmiMessage(this.keys, this.values);
-    this.keys = [];
-    this.values = [];
+    const count = this.fieldCount;
+    const keys = this.keysDiffer || count !== this.lastKeys.length ? this.keys.slice(0, count) : this.lastKeys;
+    const message = new AmiMessage(keys, this.values.slice(0, count));
+    this.lastKeys = keys;
+    this.keysDiffer = false;
+    this.fieldCount = 0;
+    // A long block (a Command's output) would stay pinned by the reused arrays until the next one as long.
+    if (count > KEEP_FIELD_ARRAYS_UP_TO) {
+      this.keys = [];
+      this.values = [];
+    }
     this.messageBytes = 0;
     this.inFollowsOutput = false;
     emit({ kind: 'message', message });

@@ -10,10 +10,13 @@ import {
   parseEndpointList,
   parseFailedAcl,
   parseGetvar,
+  parseInteger,
   parsePeerStatus,
   parseRegistrarEvent,
   parseRemoteAddress,
 } from '../../../src-main/ami/parsers';
+import { AmiReader } from '../../../src-main/ami/reader';
+import { liveHeapBytes } from '../../support/heap';
 import { recordedMessages } from '../../support/recorded-messages';
 
 const A = 'a_phone1_two_contacts_queries.txt';
@@ -65,6 +68,41 @@ describe('ContactList', () => {
     const m = events('ContactList')[0]!;
     const patched = new AmiMessage(m.keys, m.values.map((v, i) => (m.keys[i] === 'RoundtripUsec' ? '1534' : m.keys[i] === 'Status' ? 'Created' : v)));
     expect(ok(parseContactList(patched))).toMatchObject({ roundtripUsec: 1534, status: 'Unknown' });
+  });
+});
+
+/** A banner and `count` ContactList items (about 800 bytes each), as one stream of wire bytes. */
+function contactListWire(count: number): Buffer {
+  const item = (i: number) =>
+    `Event: ContactList\r\nObjectType: contact\r\nObjectName: phone${i};@0ca336795b4b748e1af6a94a41d43e4d\r\nViaAddr: 127.0.0.1\r\nViaPort: 5071\r\n` +
+    `QualifyTimeout: 3.000000\r\nCallId: 2c5828aee91576cafbbdd2da${i}@127.0.0.1\r\nRegServer: \r\nPruneOnBoot: no\r\nPath: \r\nEndpoint: phone${i}\r\n` +
+    `AuthenticateQualify: no\r\nUri: sip:phone${i}@127.0.0.1:5071;rinstance=889ca9d147fd1b35\r\nQualifyFrequency: 0\r\nUserAgent: Grandstream GXP2170 1.0.11.3\r\n` +
+    `ExpirationTime: 1795676428\r\nOutboundProxy: \r\nStatus: NonQualified\r\nRoundtripUsec: N/A\r\n${'X-Padding: '.padEnd(300, 'p')}\r\n\r\n`;
+  return Buffer.concat([Buffer.from('Asterisk Call Manager/11.0.0\r\n'), ...Array.from({ length: count }, (_, i) => Buffer.from(item(i)))]);
+}
+
+describe('what a parsed item keeps', () => {
+  it('keeps its own copy of each value, not the 64 KB chunk of wire text it was cut from', () => {
+    const wire = contactListWire(4000);
+    const before = liveHeapBytes();
+    const reader = new AmiReader();
+    const kept: string[] = [];
+    for (let at = 0; at < wire.length; at += 65_536) {
+      reader.feed(wire.subarray(at, at + 65_536), (o) => {
+        if (o.kind !== 'message') return;
+        const contact = ok(parseContactList(o.message));
+        kept.push(contact.id, contact.uri, contact.callId);
+      });
+    }
+    const held = liveHeapBytes() - before;
+    expect(kept).toHaveLength(12_000);
+    // Own copies: about 1 MB (measured). Slices of the chunks would hold all 3.2 MB of text (3.6 MB measured).
+    expect(held).toBeLessThan(wire.length / 2);
+  });
+
+  it('reads integers as Number does, and refuses what is not one', () => {
+    for (const text of ['0', '5060', '-1', '1795676428', '-0', '9007199254740993', '123456789012345678901']) expect(parseInteger(text)).toBe(Number(text));
+    for (const text of ['', '-', '12a', ' 1', '1.5', '0x10', '+1', '1e3']) expect(parseInteger(text)).toBeNaN();
   });
 });
 

@@ -124,6 +124,34 @@ describe('AmiReader edge cases', () => {
     expect(out.filter((o) => o.kind === 'message')).toHaveLength(0);
   });
 
+  it('gives blocks of one shape a single keys array, and a block of another shape keys of its own', () => {
+    const bytes = Buffer.from(
+      'Event: ContactList\r\nObjectName: a;@1\r\nViaPort: 5060\r\n\r\n' +
+        'Event: ContactList\r\nObjectName: b;@2\r\nViaPort: 5062\r\n\r\n' +
+        // Same length, other text, at every place: nothing may be taken from the block before.
+        'Event: ContactLisX\r\nObjectNamf: c;@3\r\nViaPorT: 5064\r\n\r\n' +
+        'Event: ContactList\r\nObjectName: d;@4\r\n\r\n' +
+        'Event: ContactList\r\nObjectName: e;@5\r\nViaPort: 5066\r\nExtra: x\r\n\r\n',
+    );
+    const messages = readAll([banner, bytes]).flatMap((o) => (o.kind === 'message' ? [o.message] : []));
+    expect(messages.map((m) => m.toRecord())).toEqual([
+      { Event: 'ContactList', ObjectName: 'a;@1', ViaPort: '5060' },
+      { Event: 'ContactList', ObjectName: 'b;@2', ViaPort: '5062' },
+      { Event: 'ContactLisX', ObjectNamf: 'c;@3', ViaPorT: '5064' },
+      { Event: 'ContactList', ObjectName: 'd;@4' },
+      { Event: 'ContactList', ObjectName: 'e;@5', ViaPort: '5066', Extra: 'x' },
+    ]);
+    const [a, b, c, d, e] = messages;
+    expect(b!.keys).toBe(a!.keys);
+    expect(c!.keys).not.toBe(b!.keys);
+    expect(c!.keys).toEqual(['Event', 'ObjectNamf', 'ViaPorT']);
+    expect(d!.keys).not.toBe(a!.keys);
+    expect(e!.keys).not.toBe(d!.keys);
+    // Field lookups stay right (and case-insensitive) across the shared and the own arrays.
+    expect(messages.map((m) => m.get('viaport'))).toEqual(['5060', '5062', '5064', undefined, '5066']);
+    expect(messages.map((m) => m.get('ObjectName'))).toEqual(['a;@1', 'b;@2', undefined, 'd;@4', 'e;@5']);
+  });
+
   it('stops with a protocol error when a complete line is over the limit', () => {
     const out = readAll([banner, Buffer.from(`Value: ${'x'.repeat(200)}\r\n\r\n`)], new AmiReader({ maxLineBytes: 100 }));
     expect(out.map((o) => o.kind)).toEqual(['banner', 'protocolError']);
