@@ -24,7 +24,7 @@ const server = await startHelper<{ port: number; items: number }>(join(import.me
 const sync = (reader: Reader, syncs: number) => runChild<ColdSyncRun>(CLIENT, [reader, String(server.ready.port), String(server.ready.items), String(syncs)], 180_000);
 const runs: Record<Reader, ColdSyncRun[]> = { regdesk: [], 'asterisk-manager': [], raw: [] };
 try {
-  // One uncounted round first: the server renders each reader's answers once (per ActionID length).
+  // One uncounted round first: the server renders each reader's answers once (per ActionID).
   for (const reader of READERS) await sync(reader, 1);
   for (let i = 0; i < RUNS; i++) for (const reader of READERS) runs[reader].push(await sync(reader, SYNCS));
 } finally {

@@ -52,8 +52,9 @@ function asteriskManager(): Promise<number> {
         resolve(events);
       }
     });
-    // All three at once, as RegDesk's sync sends them: Asterisk answers them in order.
-    for (const action of LISTS) ami.action({ action });
+    // All three at once, as RegDesk's sync sends them: Asterisk answers them in order. Ids of
+    // our own, fixed as RegDesk's are, so that the server has each answer ready for both.
+    LISTS.forEach((action, i) => ami.action({ action, actionid: `AM-${i + 1}` }));
   });
 }
 
