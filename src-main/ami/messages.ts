@@ -6,12 +6,14 @@ export class AmiMessage {
   constructor(
     readonly keys: readonly string[],
     readonly values: readonly string[],
+    /** `keys` is the previous block's array too: this block is one of a run of the same shape. */
+    private readonly sharesKeys = false,
   ) {}
 
   /** First value of `name`. AMI keys are case-insensitive (manager.c astman_get_header uses
    *  strncasecmp). */
   get(name: string): string | undefined {
-    const at = indexOfKey(this.keys, name);
+    const at = this.sharesKeys ? indexOfSharedKey(this.keys, name) : scanForKey(this.keys, name);
     return at === -1 ? undefined : this.values[at];
   }
 
@@ -44,12 +46,13 @@ export class AmiMessage {
 }
 
 /**
- * Where `name` first sits in `keys` (-1 if absent), remembered for the last keys array asked
- * about. A sync asks about 20 fields of each of 40,000 list items, and AmiReader hands every
- * item of a list the same keys array, so each field is looked for once per list, not once per
- * item (the scan was a tenth of a sync).
+ * Where `name` first sits in `keys` (-1 if absent), remembered for the last shared keys array
+ * asked about. A sync asks about 20 fields of each of 40,000 list items, and AmiReader hands
+ * every item of a list the same keys array, so each field is looked for once per list, not once
+ * per item (the scan was a tenth of a sync). A block of its own shape (live events of
+ * alternating kinds) is scanned: indexing it would cost more than it saves.
  */
-function indexOfKey(keys: readonly string[], name: string): number {
+function indexOfSharedKey(keys: readonly string[], name: string): number {
   if (keys !== layoutKeys) {
     layoutKeys = keys;
     layout = new Map();

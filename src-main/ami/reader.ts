@@ -193,8 +193,9 @@ export class AmiReader {
 
   private flush(emit: (output: ReaderOutput) => void): void {
     const count = this.fieldCount;
-    const keys = this.keysDiffer || count !== this.lastKeys.length ? this.keys.slice(0, count) : this.lastKeys;
-    const message = new AmiMessage(keys, this.values.slice(0, count));
+    const sharesKeys = !this.keysDiffer && count === this.lastKeys.length;
+    const keys = sharesKeys ? this.lastKeys : this.keys.slice(0, count);
+    const message = new AmiMessage(keys, this.values.slice(0, count), sharesKeys);
     this.lastKeys = keys;
     this.keysDiffer = false;
     this.fieldCount = 0;
