@@ -25,7 +25,9 @@ export interface ReaderLimits {
 export const DEFAULT_READER_LIMITS: ReaderLimits = { maxLineBytes: 64 * 1024, maxMessageBytes: 4 * 1024 * 1024 };
 
 const LF = 0x0a;
-/** More fields than any list item or event has (a ContactList has 28). */
+/** Fields a block may have for the reader to keep its arrays after it: list items and events
+ *  stay far below (a ContactList has 21); after a longer block (an EndpointDetail has 144, a
+ *  Command one per output line) they are dropped. */
 const KEEP_FIELD_ARRAYS_UP_TO = 64;
 const BANNER_PREFIX = 'Asterisk Call Manager/';
 /** Pre-Asterisk-14 `Command` answers end their raw output with this line. */
@@ -199,7 +201,7 @@ export class AmiReader {
     this.lastKeys = keys;
     this.keysDiffer = false;
     this.fieldCount = 0;
-    // A long block (a Command's output) would stay pinned by the reused arrays until the next one as long.
+    // A long block would stay pinned by the reused arrays until the next one as long.
     if (count > KEEP_FIELD_ARRAYS_UP_TO) {
       this.keys = [];
       this.values = [];
