@@ -1,8 +1,9 @@
 // Child: the floor of the many-PBXs benchmark. One plain TCP connection per port, logged in
-// with events on, reading and discarding everything; after `<settleMs>` under load, its own
+// for the event classes RegDesk asks for, reading and discarding everything; after `<settleMs>` under load, its own
 // CPU over `<windows>` consecutive windows of `<windowMs>`, each reported in % of one core. What any AMI client pays for the same
 // event stream (socket reads, the kernel's loopback work, the runtime) before parsing a byte.
 import { connect, type Socket } from 'node:net';
+import { REGISTRAR_EVENT_CLASSES } from '../../src-main/ami/connection';
 import { report } from '../lib/child';
 import { BENCH_AMI_USER } from '../lib/sandbox-config';
 
@@ -16,7 +17,7 @@ function loggedIn(port: number): Promise<{ socket: Socket; bytes: () => number }
     let bytes = 0;
     socket.once('error', reject);
     socket.once('data', () => {
-      socket.write(`Action: Login\r\nUsername: ${BENCH_AMI_USER.name}\r\nSecret: ${BENCH_AMI_USER.secret}\r\nEvents: on\r\nActionID: raw-1\r\n\r\n`);
+      socket.write(`Action: Login\r\nUsername: ${BENCH_AMI_USER.name}\r\nSecret: ${BENCH_AMI_USER.secret}\r\nEvents: ${REGISTRAR_EVENT_CLASSES}\r\nActionID: raw-1\r\n\r\n`);
       socket.on('data', (chunk: Buffer) => (bytes += chunk.length));
       resolve({ socket, bytes: () => bytes });
     });

@@ -82,6 +82,15 @@ type Listener<T> = (value: T) => void;
 /** Bound on the events kept for a first listener that never comes. */
 const MAX_EARLY_EVENTS = 10_000;
 
+/**
+ * The event classes a session asks for at Login (manager.c class names, as in manager.conf's
+ * `read`): ContactStatus, PeerStatus and FullyBooted are `system`; FailedACL and the other
+ * security events are `security` (the Privilege headers of every recorded event). `on` would
+ * also bring every call, dialplan, CDR and CEL event of a busy PBX, each one read and dropped,
+ * and a reader that falls behind gets its session closed by Asterisk.
+ */
+export const REGISTRAR_EVENT_CLASSES = 'system,security';
+
 export class AmiConnection {
   private readonly reader: AmiReader;
   private readonly pending = new Map<string, Pending>();
@@ -114,7 +123,7 @@ export class AmiConnection {
     socket.on('close', () => this.onSocketClose());
   }
 
-  /** Connect, read the banner, log in with `Events: on`. Rejects with a typed AmiError. */
+  /** Connect, read the banner, log in asking for REGISTRAR_EVENT_CLASSES. Rejects with a typed AmiError. */
   static async connect(options: AmiConnectOptions): Promise<AmiConnection> {
     const incoming = new Incoming();
     const socket = await openSocket(options, incoming);
@@ -204,7 +213,7 @@ export class AmiConnection {
     }).finally(() => unsubscribe());
     try {
       await this.send(
-        { Action: 'Login', Username: this.options.username, Secret: this.options.secret, Events: 'on' },
+        { Action: 'Login', Username: this.options.username, Secret: this.options.secret, Events: REGISTRAR_EVENT_CLASSES },
         { timeoutMs: Math.max(1, deadline - Date.now()) },
       );
     } catch (e) {

@@ -8,6 +8,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { AmiMessage } from '../../src-main/ami/messages';
 import { AmiReader } from '../../src-main/ami/reader';
+import { classMask, eventMask } from '../../src-main/sandbox/ami/permissions';
 import type { Transcript } from './transcript';
 
 export interface RecordedExchange {
@@ -53,14 +54,36 @@ export function scriptFromTranscript(t: Transcript, session: string): ReplayScri
   return { banner, exchanges };
 }
 
-/** Action name plus every field except ActionID: what a recorded action and a client's must share. */
+/** Action name plus every field except ActionID (and a Login's Events: see eventsNotSent):
+ *  what a recorded action and a client's must share. */
 export function actionKey(m: AmiMessage): string {
+  const login = m.get('Action')?.toLowerCase() === 'login';
   const fields: string[] = [];
   for (let i = 0; i < m.keys.length; i++) {
     const k = m.keys[i]!.toLowerCase();
-    if (k !== 'actionid') fields.push(`${k}=${m.values[i]}`);
+    if (k !== 'actionid' && !(login && k === 'events')) fields.push(`${k}=${m.values[i]}`);
   }
   return fields.sort().join('\n');
+}
+
+/**
+ * A Login is answered whatever event classes it asks for, as Asterisk answers it; but the
+ * replay pushes every event recorded after it, so the client's classes must take in each of them
+ * (the recordings hold only system and security events). When they do not, the replay would send
+ * what Asterisk would not: this says why, and the server refuses the Login with it.
+ */
+export function eventsNotSent(script: ReplayScript, events: string): string | null {
+  const mask = eventMask(events);
+  if (mask === null) return null; // Asterisk keeps the session's mask; the recordings logged in with Events: on
+  for (const ex of script.exchanges) {
+    for (const m of ex.after.flatMap(readBlocks)) {
+      const privilege = m.get('Privilege');
+      if (privilege === undefined) continue;
+      const classes = classMask(privilege.split(',').filter((c) => c !== 'all'));
+      if ((classes & ~mask) !== 0) return `replay: a client logged in with Events: ${events} would not receive the recorded ${m.event} (Privilege: ${privilege})`;
+    }
+  }
+  return null;
 }
 
 export function readBlocks(bytes: Buffer): AmiMessage[] {
@@ -154,6 +177,8 @@ export async function startReplayServer(options: ReplayServerOptions): Promise<R
         if (o.kind !== 'message') return;
         received.push(o.message);
         const name = o.message.get('Action') ?? '';
+        const unfaithful = name.toLowerCase() === 'login' ? eventsNotSent(options.script, o.message.get('Events') ?? '') : null;
+        if (unfaithful) return connection.write(`Response: Error\r\nActionID: ${o.message.actionId ?? ''}\r\nMessage: ${unfaithful}\r\n\r\n`);
         const handler = options.handlers?.[name];
         if (handler && handler(o.message, connection) !== 'recording') return;
         if (connection.replay(o.message)) return;

@@ -2,7 +2,7 @@ import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AmiConnection, type AmiConnectOptions, type AmiProblem } from '../../../src-main/ami/connection';
 import { AmiError, AmiHeaderInjectionError } from '../../../src-main/ami/errors';
-import { scriptFromTranscript, startReplayServer, type ReplayServer, type ReplayServerOptions } from '../../support/replay-server';
+import { eventsNotSent, scriptFromTranscript, startReplayServer, type ReplayServer, type ReplayServerOptions } from '../../support/replay-server';
 import { readTranscript } from '../../support/transcript';
 
 const a = scriptFromTranscript(readTranscript('a_phone1_two_contacts_queries.txt'), 'S1');
@@ -49,16 +49,23 @@ async function closedPort(): Promise<number> {
 }
 
 describe('AmiConnection against replayed Asterisk 22 bytes', () => {
-  it('logs in with Events: on and collects PJSIPShowContacts until ContactListComplete', async () => {
+  it('logs in asking for system and security events only, and collects PJSIPShowContacts until ContactListComplete', async () => {
     const server = await serve();
     const c = await connect(server);
-    expect(server.received[0]!.toRecord()).toMatchObject({ Action: 'Login', Username: 'lab', Secret: 'labsecret', Events: 'on' });
+    expect(server.received[0]!.toRecord()).toMatchObject({ Action: 'Login', Username: 'lab', Secret: 'labsecret', Events: 'system,security' });
     const list = await c.list({ Action: 'PJSIPShowContacts' });
     expect(list.response.get('EventList')).toBe('start');
     expect(list.items.map((m) => m.get('ObjectName'))).toEqual(['phone1;@0ca336795b4b748e1af6a94a41d43e4d', 'phone1;@4b204cef0eb06b9dca5d88aa373dd704']);
     expect(list.complete?.get('ListItems')).toBe('2');
     // Our own ActionIDs, not the recorded ones.
     expect(list.items[0]!.actionId).toMatch(/^RD-\d+$/);
+  });
+
+  it('replays a recording only to a login whose event classes take in every recorded event', async () => {
+    // Recorded with Events: on; its events are all system or security class.
+    expect(eventsNotSent(a, 'on')).toBeNull();
+    expect(eventsNotSent(a, 'system,security')).toBeNull();
+    expect(eventsNotSent(a, 'system')).toMatch(/would not receive the recorded (SuccessfulAuth|ChallengeSent) \(Privilege: security,all\)/);
   });
 
   it('hands list items to onItem as they arrive, keeping none, and still checks ListItems', async () => {
