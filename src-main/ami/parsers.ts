@@ -119,7 +119,7 @@ export function parseContactList(m: AmiMessage, share?: ShareText): Parsed<Conta
       // ContactList has no AOR field: the AOR is the part of the id before `;@`.
       const at = id.lastIndexOf(';@');
       if (at <= 0) throw new FieldError(`ObjectName is not a contact id: ${JSON.stringify(id)}`);
-      const status = f.text('Status');
+      const status = f.value('Status');
       return {
         id,
         aor: f.share(aorOfContactId(id)),
@@ -217,7 +217,7 @@ export function parsePeerStatus(m: AmiMessage, at: number): Parsed<(RegistrarEve
 /** FailedACL: only the max_contacts refusal becomes a RegistrarEvent; other ACL names give null. */
 export function parseFailedAcl(m: AmiMessage, at: number): Parsed<(RegistrarEvent & { kind: 'refused' }) | null> {
   return parse(m, 'FailedACL', (f) => {
-    if (f.text('ACLName') !== MAX_CONTACTS_ACL) return null;
+    if (f.value('ACLName') !== MAX_CONTACTS_ACL) return null;
     return {
       kind: 'refused' as const,
       endpoint: f.text('AccountID'),
