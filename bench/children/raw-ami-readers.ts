@@ -1,7 +1,8 @@
 // Child: the floor of the many-PBXs benchmark. One plain TCP connection per port, logged in
-// for the event classes RegDesk asks for, reading and discarding everything; after `<settleMs>` under load, its own
-// CPU over `<windows>` consecutive windows of `<windowMs>`, each reported in % of one core. What any AMI client pays for the same
-// event stream (socket reads, the kernel's loopback work, the runtime) before parsing a byte.
+// for the event classes RegDesk asks for, reading and discarding everything; after `<settleMs>`
+// under load, its own CPU over `<windows>` consecutive windows of `<windowMs>`, each reported in
+// % of one core. What any AMI client pays for the same event stream (socket reads, the kernel's
+// loopback work, the runtime) before parsing a byte.
 import { connect, type Socket } from 'node:net';
 import { REGISTRAR_EVENT_CLASSES } from '../../src-main/ami/connection';
 import { report } from '../lib/child';

@@ -406,8 +406,8 @@ const READ_BUFFER_BYTES = 64 * 1024;
  * skipping the stream machinery and a fresh Buffer per read: 50 connections that only read
  * cost 4.1-5.3% of a core through the stream, 2.7-3.0% with onread. The reader keeps nothing
  * of a chunk after feed() returns, so the buffer can be read into again. TLS sockets have no
- * onread: their 'data' chunks come the same way. Bytes that arrive before the connection takes them (none
- * should: the banner follows the connect) are copied and kept for it.
+ * onread: their 'data' chunks come the same way. Bytes that arrive before the connection takes
+ * them (none should: the banner follows the connect) are copied and kept for it.
  */
 class Incoming {
   private sink: ((chunk: Buffer) => void) | null = null;
