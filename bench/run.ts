@@ -11,7 +11,7 @@ const BENCHMARKS: Record<string, number> = {
   'cold-sync': 300_000,
   'sandbox-admission': 120_000,
   'event-path': 180_000,
-  'many-pbxs': 180_000,
+  'many-pbxs': 360_000,
   // The UI engineer's: Chromium (Debian chromium) on the built renderer, filter keystroke and first render.
   'renderer-table': 240_000,
 };
