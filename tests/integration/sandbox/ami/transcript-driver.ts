@@ -154,8 +154,15 @@ export interface Replay {
   phones: Array<{ recorded: number; got: number; what: string }>;
 }
 
+/**
+ * Where the replayed phones bind: the recorded port when it is free (the replay's text is then
+ * the recording's), or always a fresh free one (rewritten through `replacements`), for a
+ * replay that may run beside another one preferring the same recorded ports.
+ */
+export type PhonePorts = 'recorded-when-free' | 'fresh';
+
 /** `timeScale` > 1 replays the recorded waits that much faster (with a PBX clock as fast). */
-export async function replay(recording: Recording, target: { sip: { address: string; port: number }; amiPort: number }, timeScale = 1): Promise<Replay> {
+export async function replay(recording: Recording, target: { sip: { address: string; port: number }; amiPort: number }, timeScale = 1, phonePorts: PhonePorts = 'recorded-when-free'): Promise<Replay> {
   const clients = new Map<string, RawClient>();
   const replacements: Array<[string, string]> = [];
   const phones: Replay['phones'] = [];
@@ -181,7 +188,8 @@ export async function replay(recording: Recording, target: { sip: { address: str
           const c = clients.get(session);
           if (c && c.messages.length < count) await c.waitFor(() => c.messages.length >= count, 10_000).catch(() => undefined);
         }
-        client.send(step.text);
+        // An action naming a phone's contact (a DBDel of its id) names the replayed phone's.
+        client.send(replacements.reduce((text, [from, to]) => text.split(from).join(to), step.text));
         const expected = (recording.received.get(step.session) ?? []).filter((m) => m.includes(`ActionID: ${step.actionId}\r\n`)).length;
         const has = (): number => client.messages.filter((m) => m.includes(`ActionID: ${step.actionId}\r\n`)).length;
         const deadline = Date.now() + 5000;
@@ -195,7 +203,7 @@ export async function replay(recording: Recording, target: { sip: { address: str
       } else {
         let port = portMap.get(step.port);
         if (port === undefined) {
-          port = (await portIsFree(step.port)) ? step.port : await freeUdpPort();
+          port = phonePorts === 'recorded-when-free' && (await portIsFree(step.port)) ? step.port : await freeUdpPort();
           portMap.set(step.port, port);
           if (port !== step.port) replacements.push(...portReplacements(step.port, port));
         }
