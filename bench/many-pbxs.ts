@@ -37,7 +37,7 @@ interface Measured {
   windows: number[];
   rssMb: number;
   rowDiffs: number;
-  floor: { percents: number[]; bytes: number; events: number };
+  floor: { percents: number[]; events: number };
 }
 
 /** The services and then the floor, each under the same load of `registersPerSecond`. */

@@ -19,21 +19,19 @@ const EVENT_HEADER = Buffer.from('\nEvent: ');
 
 interface Reader {
   socket: Socket;
-  bytes: number;
   events: number;
 }
 
 function loggedIn(port: number): Promise<Reader> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1');
-    const reader: Reader = { socket, bytes: 0, events: 0 };
+    const reader: Reader = { socket, events: 0 };
     // The last bytes of the previous chunk, for a header split between two reads.
     let tail: Buffer = Buffer.alloc(0);
     socket.once('error', reject);
     socket.once('data', () => {
       socket.write(`Action: Login\r\nUsername: ${BENCH_AMI_USER.name}\r\nSecret: ${BENCH_AMI_USER.secret}\r\nEvents: ${REGISTRAR_EVENT_CLASSES}\r\nActionID: raw-1\r\n\r\n`);
       socket.on('data', (chunk: Buffer) => {
-        reader.bytes += chunk.length;
         const seam = Buffer.concat([tail, chunk.subarray(0, EVENT_HEADER.length - 1)]);
         if (seam.indexOf(EVENT_HEADER) !== -1) reader.events++;
         for (let at = chunk.indexOf(EVENT_HEADER); at !== -1; at = chunk.indexOf(EVENT_HEADER, at + 1)) reader.events++;
@@ -46,8 +44,8 @@ function loggedIn(port: number): Promise<Reader> {
 
 const connections = await Promise.all(ports.map(loggedIn));
 await new Promise((resolve) => setTimeout(resolve, Number(settleArg)));
-const total = (part: 'bytes' | 'events') => connections.reduce((n, c) => n + c[part], 0);
-const before = { bytes: total('bytes'), events: total('events') };
+const events = () => connections.reduce((n, c) => n + c.events, 0);
+const before = events();
 const percents: number[] = [];
 for (let i = 0; i < Number(windowsArg); i++) {
   const cpu = process.cpuUsage();
@@ -56,6 +54,6 @@ for (let i = 0; i < Number(windowsArg); i++) {
   const used = process.cpuUsage(cpu);
   percents.push(((used.user + used.system) / 1000 / (performance.now() - started)) * 100);
 }
-const measured = { bytes: total('bytes') - before.bytes, events: total('events') - before.events };
+const counted = events() - before;
 for (const c of connections) c.socket.destroy();
-report({ percents, ...measured });
+report({ percents, events: counted });
