@@ -10,7 +10,7 @@ import type { AmiServer } from '../../../../src-main/sandbox/ami/server';
 import { CONTACT_EXPIRATION_CHECK_INTERVAL_MS, SandboxPbx } from '../../../../src-main/sandbox/pbx';
 import { hasSipp } from '../../../support/sip-phone';
 import { labConfig } from '../../../unit/sandbox/ami/recorded-lab';
-import { readRecording, replay, type PhonePorts } from './transcript-driver';
+import { readRecording, replay, withReplacements, type PhonePorts } from './transcript-driver';
 
 /**
  * Everything that legitimately differs between the lab recording and a replay, in one place.
@@ -38,12 +38,10 @@ const NOT_REPLAYED: Record<string, Record<string, string>> = {
 };
 
 function normalize(message: string, replacements: Array<[string, string]>): string {
-  let text = message;
-  for (const [from, to] of replacements) text = text.split(from).join(to);
+  let text = withReplacements(message, replacements);
   for (const { pattern, as } of NORMALIZE) text = text.replace(pattern, as);
   return text;
 }
-
 
 export interface Replayed {
   name: string;

@@ -145,6 +145,11 @@ async function portIsFree(port: number): Promise<boolean> {
   return free;
 }
 
+/** `text` with each recorded port or contact id of `replacements` turned into the replayed one. */
+export function withReplacements(text: string, replacements: ReadonlyArray<[string, string]>): string {
+  return replacements.reduce((rewritten, [from, to]) => rewritten.split(from).join(to), text);
+}
+
 export interface Replay {
   /** Messages each replayed session received. */
   received: Map<string, string[]>;
@@ -189,7 +194,7 @@ export async function replay(recording: Recording, target: { sip: { address: str
           if (c && c.messages.length < count) await c.waitFor(() => c.messages.length >= count, 10_000).catch(() => undefined);
         }
         // An action naming a phone's contact (a DBDel of its id) names the replayed phone's.
-        client.send(replacements.reduce((text, [from, to]) => text.split(from).join(to), step.text));
+        client.send(withReplacements(step.text, replacements));
         const expected = (recording.received.get(step.session) ?? []).filter((m) => m.includes(`ActionID: ${step.actionId}\r\n`)).length;
         const has = (): number => client.messages.filter((m) => m.includes(`ActionID: ${step.actionId}\r\n`)).length;
         const deadline = Date.now() + 5000;
