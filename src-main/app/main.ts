@@ -7,8 +7,8 @@ import { registerIpcHandlers, pushServiceEvents } from '../ipc/electron-handlers
 import { eventChannel, type PushedEvent } from '../ipc/contract';
 import { createServices } from '../services/create';
 import { ServiceFailure, type PbxSummary, type RefusalAlert, type RegDeskServices, type Settings } from '../services/api';
-import { systemLanguage, translate, type Language } from '../../src-renderer/i18n/translate';
-import type { MessageKey } from '../../src-renderer/i18n/en';
+import { systemLanguage, translate, type Language } from '../i18n/translate';
+import type { MessageKey } from '../i18n/en';
 import { safeStorageSecretStore } from './secret-store';
 import { totalWarnings, trayState, type TrayState } from './tray-state';
 import { denyPermissions, guardContents, isLocalRequest } from './guards';

@@ -1,8 +1,8 @@
 // One t() for every visible string. The language follows the OS (navigator.language) unless
 // the admin picks one; switching re-renders everything that called t().
 import type { ServiceError } from '../../src-main/services/api';
-import type { MessageKey } from './en';
-import { systemLanguage, translate, type Language } from './translate';
+import type { MessageKey } from '../../src-main/i18n/en';
+import { systemLanguage, translate, type Language } from '../../src-main/i18n/translate';
 
 class Locale {
   choice = $state<'system' | Language>('system');

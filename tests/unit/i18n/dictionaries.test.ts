@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { en } from '../../../../src-renderer/i18n/en';
-import { ja } from '../../../../src-renderer/i18n/ja';
+import { en } from '../../../src-main/i18n/en';
+import { ja } from '../../../src-main/i18n/ja';
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
