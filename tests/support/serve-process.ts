@@ -5,8 +5,8 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const CLI = join(ROOT, 'src-main', 'cli', 'main.ts');
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
+/** The installed command (tsx registered in-process), so signals reach serve itself, not a tsx wrapper. */
+const REGDESK = join(ROOT, 'bin', 'regdesk.mjs');
 
 export interface ServeProcess {
   child: ChildProcess;
@@ -22,7 +22,7 @@ export interface ServeProcess {
 }
 
 export function startServe(args: string[], env: Record<string, string> = {}, cwd = ROOT): ServeProcess {
-  const child = spawn(TSX, [CLI, 'serve', ...args], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [REGDESK, 'serve', ...args], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const waiters = new Set<() => void>();
   const onData = (d: Buffer) => {
