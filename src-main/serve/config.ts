@@ -92,7 +92,7 @@ export function parseServeConfig(file: string, text: string): ServeConfig {
     fail(listenNode, 'listen', `${listen.host} is not a loopback address: a non-loopback address is only taken from --listen on the command line, so that exposing /metrics is always explicit`);
   }
   const tokenNode = top.get('metrics_bearer_token_file');
-  const metricsBearerTokenFile = tokenNode ? relativeTo(file, scalarText(tokenNode, 'metrics_bearer_token_file', fail)) : null;
+  const metricsBearerTokenFile = tokenNode ? credentialPath(file, scalarText(tokenNode, 'metrics_bearer_token_file', fail)) : null;
   const allAorsNode = top.get('all_aors');
   const allAors = allAorsNode ? scalarBool(allAorsNode, 'all_aors', fail) : false;
 
@@ -200,7 +200,7 @@ function relativeTo(configFile: string, path: string): string {
 }
 
 /**
- * A relative secret_file is a systemd credential name when the service has them
+ * A relative secret_file (or metrics_bearer_token_file) is a systemd credential name when the service has them
  * ($CREDENTIALS_DIRECTORY, set by LoadCredential=), else relative to the config file.
  */
 function credentialPath(configFile: string, path: string): string {
