@@ -42,7 +42,17 @@ export function aorFigures(aor: Aor, contacts: readonly Contact[], ghosts: reado
  * refused a phone within the last hour. `lastRefusedAt` is epoch ms, null if never.
  */
 export function exportsAorSeries(figures: AorFigures, lastRefusedAt: number | null, now: number): boolean {
-  return figures.atLimit || figures.staleContacts > 0 || (lastRefusedAt !== null && now - lastRefusedAt < REFUSAL_KEEPS_SERIES_MS);
+  return needsAttention(figures) || (lastRefusedAt !== null && refusalIsRecent(lastRefusedAt, now));
+}
+
+/** At its limit or holding a stale contact (exported whatever its refusals). */
+export function needsAttention(figures: AorFigures): boolean {
+  return figures.atLimit || figures.staleContacts > 0;
+}
+
+/** A refusal at `at` still keeps its AOR's series exported at `now`. */
+export function refusalIsRecent(at: number, now: number): boolean {
+  return now - at < REFUSAL_KEEPS_SERIES_MS;
 }
 
 /**

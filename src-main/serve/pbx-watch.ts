@@ -1,7 +1,7 @@
 // One PBX watched by `regdesk serve`: its AMI session (the same bridge the app uses), the
 // per-AOR figures kept up to date as changes arrive (a scrape reads them; it does not diagnose
 // 1,000 AORs per PBX each time), refusals, reconnects and the Asterisk version.
-import { aorFigures, exportsAorSeries, refusingAor, type AorFigures } from '../core/aor-figures';
+import { aorFigures, CONTACT_STATUSES, needsAttention, refusalIsRecent, refusingAor, type AorFigures } from '../core/aor-figures';
 import type { RegistrarState, StateChange } from '../core/registrar-state';
 import type { ContactStatus } from '../core/types';
 import { PbxSession, type PbxSessionOptions } from '../ami/session';
@@ -26,10 +26,21 @@ export interface PbxFigures {
 
 export class PbxWatch {
   readonly session: PbxSession;
+  /**
+   * Every AOR's figures, and what a scrape needs kept as they change, so that a scrape of a PBX
+   * of 1,000 AORs reads a few numbers and the AORs needing attention, not 1,000 entries.
+   */
   private readonly figures = new Map<string, AorFigures>();
+  private readonly totals = { contacts: emptyStatusCounts(), atLimit: 0, stale: 0 };
+  /** AORs at their limit or with a stale contact. */
+  private readonly attention = new Set<string>();
+  /** AORs whose figures change with time alone (a contact will expire), and the earliest such time. */
+  private readonly timed = new Set<string>();
+  private nextRecheckAt = Infinity;
   private readonly lastRefusedAt = new Map<string, number>();
   private readonly refusals = new ScrapedCounter();
   private state: RegistrarState | null = null;
+  private endpointCount = 0;
   private lives = 0;
   private version = '';
 
@@ -53,26 +64,27 @@ export class PbxWatch {
 
   figuresNow(allAors: boolean): PbxFigures {
     const now = this.now();
-    const contacts: Record<ContactStatus, number> = { Reachable: 0, Unreachable: 0, NonQualified: 0, Unknown: 0 };
-    let aorsAtLimit = 0;
-    let staleContacts = 0;
-    const aors: AorFigures[] = [];
-    for (const [name, cached] of this.figures) {
-      const f = cached.recheckAt <= now ? this.refresh(name) ?? cached : cached;
-      for (const status of Object.keys(contacts) as ContactStatus[]) contacts[status] += f.byStatus[status];
-      if (f.atLimit) aorsAtLimit++;
-      staleContacts += f.staleContacts;
-      if (allAors || exportsAorSeries(f, this.lastRefusedAt.get(name) ?? null, now)) aors.push(f);
+    if (now >= this.nextRecheckAt) this.recheck(now);
+    let aors: AorFigures[];
+    if (allAors) aors = [...this.figures.values()];
+    else {
+      const names = new Set(this.attention);
+      for (const [name, at] of this.lastRefusedAt) {
+        // The default rule (core exportsAorSeries), kept as sets: attention, or a recent refusal.
+        if (refusalIsRecent(at, now)) names.add(name);
+        else this.lastRefusedAt.delete(name);
+      }
+      aors = [...names].flatMap((name) => this.figures.get(name) ?? []);
     }
     return {
       up: this.session.status().state === 'live',
       asteriskVersion: this.version,
       reconnects: Math.max(0, this.lives - 1),
       events: this.session.eventsReceived(),
-      endpoints: this.state?.endpoints().length ?? 0,
-      contacts,
-      aorsAtLimit,
-      staleContacts,
+      endpoints: this.endpointCount,
+      contacts: { ...this.totals.contacts },
+      aorsAtLimit: this.totals.atLimit,
+      staleContacts: this.totals.stale,
       refusals: this.refusals.scrape(),
       aors,
     };
@@ -92,7 +104,8 @@ export class PbxWatch {
     if (!state) return;
     this.state = state;
     if (resync) {
-      this.figures.clear();
+      for (const name of [...this.figures.keys()]) this.setFigures(name, undefined);
+      this.endpointCount = state.endpoints().length;
       for (const aor of state.snapshot().aors) this.refresh(aor.name);
     }
     const touched = new Set<string>();
@@ -124,16 +137,52 @@ export class PbxWatch {
     if (aor) this.lastRefusedAt.set(aor, at);
   }
 
+  /** Recompute the AORs a contact expiry may have changed. */
+  private recheck(now: number): void {
+    this.nextRecheckAt = Infinity;
+    for (const name of [...this.timed]) {
+      const f = this.figures.get(name);
+      if (f && f.recheckAt <= now) this.refresh(name);
+      else if (f) this.nextRecheckAt = Math.min(this.nextRecheckAt, f.recheckAt);
+    }
+  }
+
   /** Recompute one AOR's figures from the state; drops an AOR the state no longer has. */
-  private refresh(name: string): AorFigures | undefined {
+  private refresh(name: string): void {
     const state = this.state;
     const aor = state?.aor(name);
-    if (!state || !aor) {
-      this.figures.delete(name);
-      return undefined;
-    }
-    const f = aorFigures(aor, state.contactsOfAor(name), state.ghosts().filter((g) => g.aor === name), this.now());
-    this.figures.set(name, f);
-    return f;
+    if (!state || !aor) return this.setFigures(name, undefined);
+    this.setFigures(name, aorFigures(aor, state.contactsOfAor(name), state.ghosts().filter((g) => g.aor === name), this.now()));
   }
+
+  /** Replace (or, with undefined, drop) an AOR's figures, keeping the totals and sets. */
+  private setFigures(name: string, f: AorFigures | undefined): void {
+    const old = this.figures.get(name);
+    if (old) this.count(old, -1);
+    if (!f) {
+      this.figures.delete(name);
+      this.attention.delete(name);
+      this.timed.delete(name);
+      return;
+    }
+    this.figures.set(name, f);
+    this.count(f, 1);
+    if (needsAttention(f)) this.attention.add(name);
+    else this.attention.delete(name);
+    if (f.recheckAt === Infinity) this.timed.delete(name);
+    else {
+      this.timed.add(name);
+      this.nextRecheckAt = Math.min(this.nextRecheckAt, f.recheckAt);
+    }
+  }
+
+  private count(f: AorFigures, sign: 1 | -1): void {
+    for (const status of CONTACT_STATUSES) this.totals.contacts[status] += sign * f.byStatus[status];
+    if (f.atLimit) this.totals.atLimit += sign;
+    this.totals.stale += sign * f.staleContacts;
+  }
+}
+
+function emptyStatusCounts(): Record<ContactStatus, number> {
+  return { Reachable: 0, Unreachable: 0, NonQualified: 0, Unknown: 0 };
 }

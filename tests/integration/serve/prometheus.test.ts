@@ -10,7 +10,7 @@ import { startSandboxHost, type SandboxHost } from '../../../src-main/services/s
 import { startPrometheus, type Prometheus } from '../../support/prometheus';
 import { requireTool } from '../../support/require-tool';
 import { startServe, until, type ServeProcess } from '../../support/serve-process';
-import { registerPhone } from '../../support/sip-phone';
+import { registerPhone, unregisterPhone } from '../../support/sip-phone';
 
 const tools = requireTool('prometheus', 'prometheus') && requireTool('sipp', 'sip-tester');
 
@@ -87,4 +87,12 @@ describe.runIf(tools)('regdesk serve scraped by Prometheus', () => {
     expect((await prometheus.query('regdesk_aor_contacts')).map((r) => `${r.metric.pbx}/${r.metric.aor}`)).toEqual(['east/phone1']);
     expect(await value('sum(regdesk_contacts{pbx="east"})')).toBe(east.pbx.contacts().length);
   }, 60_000);
+
+  it('follows phone1 unregistering: no AOR at its limit, no contact, and phone1 still exported for its refusal within the hour', async () => {
+    expect((await unregisterPhone({ server: east.pbx.sipAddress, user: 'phone1', password: 'pw-phone1', all: true })).status).toBe(200);
+    expect(east.pbx.contacts().filter((c) => c.aor === 'phone1')).toEqual([]);
+    await until('east with no contact and no AOR at its limit', async () => (await value('regdesk_aors_at_limit{pbx="east"}')) === 0 && (await value('sum(regdesk_contacts{pbx="east"})')) === 0, 20_000);
+    expect(await value('regdesk_aor_contacts{pbx="east",aor="phone1"}')).toBe(0);
+    expect(await value('regdesk_stale_contacts{pbx="east"}')).toBe(0);
+  }, 40_000);
 });
