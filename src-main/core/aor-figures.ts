@@ -56,10 +56,13 @@ export function refusalIsRecent(at: number, now: number): boolean {
 }
 
 /**
- * The AOR a refusal of `endpoint` is charged to. FailedACL names the endpoint, not the AOR:
- * the one at its limit refused it (Asterisk tries the endpoint's AORs in order); if none is
- * at its limit any more (a contact expired since), the first one.
+ * The AOR a refusal of `endpoint` is charged to. FailedACL names the endpoint, not the AOR;
+ * Asterisk takes the AOR from the To user among the endpoint's aors (find_aor_name), which for
+ * a phone is its own name: so the AOR named like the endpoint if it has one, else its only AOR
+ * (as RegistrarState.refusingMaxContacts), else the first one at its limit, else the first.
  */
-export function refusingAor(endpointAors: readonly string[], figuresOf: (aor: string) => AorFigures | undefined): string | null {
+export function refusingAor(endpoint: string, endpointAors: readonly string[], figuresOf: (aor: string) => AorFigures | undefined): string | null {
+  if (endpointAors.includes(endpoint)) return endpoint;
+  if (endpointAors.length === 1) return endpointAors[0]!;
   return endpointAors.find((name) => figuresOf(name)?.atLimit) ?? endpointAors[0] ?? null;
 }

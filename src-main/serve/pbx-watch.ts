@@ -133,7 +133,7 @@ export class PbxWatch {
 
   private onRefused(state: RegistrarState, endpoint: string, at: number): void {
     this.refusals.add(endpoint);
-    const aor = refusingAor(state.endpoint(endpoint)?.aors ?? [], (name) => this.figures.get(name));
+    const aor = refusingAor(endpoint, state.endpoint(endpoint)?.aors ?? [], (name) => this.figures.get(name));
     if (aor) this.lastRefusedAt.set(aor, at);
   }
 

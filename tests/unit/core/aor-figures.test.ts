@@ -50,9 +50,11 @@ describe('the AOR a refusal is charged to', () => {
     aor: name, contacts: 1, maxContacts: 1, atLimit: atLimit.includes(name), staleContacts: 0, byStatus: { Reachable: 0, Unreachable: 0, NonQualified: 1, Unknown: 0 }, recheckAt: Infinity,
   });
 
-  it('is the endpoint AOR at its limit, else its first AOR, else none', () => {
-    expect(refusingAor(['desk', 'soft'], figures(['soft']))).toBe('soft');
-    expect(refusingAor(['desk', 'soft'], figures([]))).toBe('desk');
-    expect(refusingAor([], figures([]))).toBeNull();
+  it('is the AOR named like the endpoint (the To user), else its only AOR, else the one at its limit, else the first', () => {
+    expect(refusingAor('phone1', ['shared', 'phone1'], figures(['shared']))).toBe('phone1');
+    expect(refusingAor('phone1', ['desk'], figures([]))).toBe('desk');
+    expect(refusingAor('phone1', ['desk', 'soft'], figures(['soft']))).toBe('soft');
+    expect(refusingAor('phone1', ['desk', 'soft'], figures([]))).toBe('desk');
+    expect(refusingAor('phone1', [], figures([]))).toBeNull();
   });
 });
