@@ -91,6 +91,24 @@ describe('regdesk serve reload and stop', () => {
     expect((await fetch(`${base}/readyz`)).status).toBe(200);
   }, 60_000);
 
+  it('exports every AOR with --all-aors, and only those needing attention without', async () => {
+    const file = join(dir, 'all.yml');
+    writeFileSync(file, configText([{ name: 'a', sandbox: a }]));
+    for (const [flags, expected] of [[['--all-aors'], a.pbx.aors().length], [[], 0]] as const) {
+      const one = startServe(['--config', file, '--listen', '127.0.0.1:0', ...flags], env());
+      try {
+        const url = await one.base();
+        await until('/readyz', async () => (await fetch(`${url}/readyz`)).ok, 20_000);
+        const text = await (await fetch(`${url}/metrics`)).text();
+        const aors = text.split('\n').filter((l) => l.startsWith('regdesk_aor_max_contacts{'));
+        expect(aors.length).toBe(expected);
+        if (expected > 0) expect(sampleOf(text, 'regdesk_aor_max_contacts{pbx="a",aor="phone1"}')).toBe(2);
+      } finally {
+        expect((await one.stop()).code).toBe(0);
+      }
+    }
+  });
+
   it('stops cleanly on SIGTERM within 5 s', async () => {
     const { code, ms } = await serve.stop();
     expect(code).toBe(0);
