@@ -81,6 +81,8 @@ export class PbxSession {
   private readonly now: () => number;
   private readonly random: () => number;
   private readonly running: Promise<void>;
+  /** AMI events received over all connections (regdesk serve's regdesk_ami_events_total). */
+  private eventCount = 0;
 
   private constructor(private readonly options: PbxSessionOptions) {
     this.backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
@@ -102,6 +104,11 @@ export class PbxSession {
   /** The registrar state; null until the first sync. While stale it is the last known state. */
   state(): RegistrarState | null {
     return this.current;
+  }
+
+  /** How many AMI events arrived since the session started, over every reconnect. */
+  eventsReceived(): number {
+    return this.eventCount;
   }
 
   /** Batches of state changes: one per live event, one per (re)sync, one per local action. */
@@ -210,6 +217,7 @@ export class PbxSession {
     const probe = setTimeout(() => this.currentStatus.readsSecurityEvents ?? this.setSecurityReading(false), this.options.securityProbeMs ?? 5_000);
     connection.onClose(() => clearTimeout(probe));
     connection.onEvent((message) => {
+      this.eventCount++;
       if (this.currentStatus.readsSecurityEvents !== true && isSecurityEvent(message)) this.setSecurityReading(true);
       if (buffer) buffer.push({ message, at: this.now() });
       else this.applyEvent(message, this.now());

@@ -42,6 +42,7 @@ commands:
   restore <audit-id>     put a removed contact back (Undo)
   dial <endpoint>        PJSIP_DIAL_CONTACTS(endpoint): computed, and Asterisk's own answer
   audit                  the removal audit log
+  serve --config FILE    headless, many PBXs, Prometheus /metrics (regdesk serve --help)
 
 options:
   --host H --port N      Asterisk AMI address (default 127.0.0.1:5038, with --tls 5039; env REGDESK_AMI_HOST/PORT)

@@ -76,6 +76,8 @@ const TLS_TRUST_HINT: Record<AmiTlsError['code'], string> = {
 };
 
 async function main(): Promise<number> {
+  // `regdesk serve` is long-running with options of its own (src-main/serve/).
+  if (process.argv[2] === 'serve') return (await import('../serve/main')).serveMain(process.argv.slice(3));
   let options: CliOptions;
   try {
     options = parse(process.argv.slice(2));
