@@ -73,7 +73,8 @@ function createWindow(): BrowserWindow {
   win.once('ready-to-show', () => win.show());
   // Closing leaves RegDesk watching in the tray, but only where a tray can be seen (tray-host.ts):
   // on a Linux desktop without a StatusNotifierItem host the window is minimised instead, so it
-  // stays the way back. Quit (tray menu, File menu, Cmd+Q) closes for real. macOS and Windows
+  // stays the way back. Quit (tray menu; File → Quit of Electron's default application menu,
+  // docs tutorial/application-menu; Cmd+Q) closes for real. macOS and Windows
   // always show the tray: their close is never held up (nor a Windows shutdown, which does not
   // emit before-quit).
   win.on('close', (event) => {
@@ -229,6 +230,7 @@ function notifyRefusal(alert: RefusalAlert): void {
   const open = () => focusEndpoint({ pbxId: alert.pbxId, endpoint: alert.endpoint, contactId: alert.staleCandidate });
   notification.on('click', open);
   notification.on('action', open); // its one button, "Show"
+  notification.on('failed', (_event, error) => console.warn(`regdesk: the notification for ${alert.endpoint} could not be shown: ${error}`));
   shownRefusals.set(spec.id, notification);
   const oldest = shownRefusals.keys().next().value;
   if (shownRefusals.size > MAX_KEPT_NOTIFICATIONS && oldest !== undefined) shownRefusals.delete(oldest);
