@@ -62,6 +62,19 @@ describe('the XDG autostart entry (Start at login on Linux)', () => {
     autostart.setEnabled(false); // already off: no error
   });
 
+  it('writes the entry for an AppImage with Exec= the .AppImage file, not the temporary mount it runs from', () => {
+    const env = { XDG_CONFIG_HOME: dir, APPIMAGE: '/home/admin/Apps/RegDesk-0.1.0.AppImage' };
+    const command = launchCommand({ execPath: '/tmp/.mount_RegDesAbC/regdesk', isPackaged: true, appPath: '/tmp/.mount_RegDesAbC/resources/app.asar', env });
+    const autostart = xdgAutostart({ env, home: '/nonexistent', name: 'regdesk' }, { ...entry, command });
+    autostart.setEnabled(true);
+    const text = readFileSync(autostart.path, 'utf8');
+    expect(text).toContain('\nExec=/home/admin/Apps/RegDesk-0.1.0.AppImage\n');
+    expect(text).not.toContain('.mount_');
+    expect(autostart.isEnabled()).toBe(true);
+    // The same entry read by the plain binary's RegDesk (a deb install beside it) is not its own.
+    expect(xdgAutostart({ env, home: '/nonexistent', name: 'regdesk' }, entry).isEnabled()).toBe(false);
+  });
+
   it('writes an AppImage path with spaces, quotes, $, % and a backslash so that the spec\'s reading gives it back', () => {
     const appImage = `/home/admin/My Apps/"Reg" $Desk 100%\\x.AppImage`;
     const autostart = xdgAutostart({ env: { XDG_CONFIG_HOME: dir }, home: '/nonexistent', name: 'regdesk' }, { ...entry, command: [appImage] });
