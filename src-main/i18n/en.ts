@@ -157,6 +157,7 @@ export const en = {
   'alert.body': '{endpoint} from {source} was refused: max_contacts {max} reached.',
   'alert.bodyRepeated': '{endpoint} from {source} was refused {count} times: max_contacts {max} reached.',
   'alert.open': 'Show endpoint',
+  'alert.show': 'Show',
   'alert.unknownSource': 'an unknown address',
   'alert.unknownLimit': '?',
 

@@ -156,9 +156,10 @@ export const ja: Record<MessageKey, string> = {
   'toast.dismiss': '閉じる',
 
   'alert.title': '{pbx} で電話機の登録が拒否されました',
-  'alert.body': '{source} からの {endpoint} が拒否されました: max_contacts {max} に到達。',
-  'alert.bodyRepeated': '{source} からの {endpoint} が {count} 回拒否されました: max_contacts {max} に到達。',
+  'alert.body': '{source} からの {endpoint} が拒否されました：max_contacts {max} に到達。',
+  'alert.bodyRepeated': '{source} からの {endpoint} が {count} 回拒否されました：max_contacts {max} に到達。',
   'alert.open': 'エンドポイントを表示',
+  'alert.show': '表示',
   'alert.unknownSource': '不明なアドレス',
   'alert.unknownLimit': '?',
 

@@ -95,7 +95,8 @@ export class AppState {
     locale.choice = this.settings.language;
     this.pbxs = await this.api.listPbxs();
     const first = this.pbxs[0];
-    if (first) await this.selectPbx(first.id);
+    // A notification click may have opened an endpoint meanwhile (a fresh window): keep it.
+    if (first && this.selectedPbxId === null) await this.selectPbx(first.id);
     return () => unsubscribers.forEach((off) => off());
   }
 

@@ -1,4 +1,4 @@
-// The removal flow as an admin lives it, shared by the browser-mode and Electron e2e tests:
+// The removal flow as an admin lives it, run by the browser-mode e2e (web-flow.test.ts):
 // phones register, a refusal raises a notification, the stale contact is removed and undone.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
