@@ -84,4 +84,14 @@ describe('what the installers carry', () => {
     }
     expect(bareImports('src-main').has('valibot')).toBe(true);
   });
+
+  it("leaves out ssh2's optional native parts and rebuilds nothing native", () => {
+    for (const p of ['node_modules/cpu-features', 'node_modules/nan', 'node_modules/buildcheck']) {
+      expect(lock.packages[p]?.optional, p).toBe(true);
+      expect(excluded(`${p}/package.json`), p).toBe(true);
+    }
+    expect(excluded('node_modules/ssh2/lib/protocol/crypto/build/Release/sshcrypto.node')).toBe(true);
+    expect(excluded('node_modules/ssh2/lib/protocol/crypto/poly1305.js')).toBe(false);
+    expect((parse(readFileSync('electron-builder.yml', 'utf8')) as { npmRebuild?: boolean }).npmRebuild).toBe(false);
+  });
 });
