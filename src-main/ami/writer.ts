@@ -8,6 +8,7 @@ export type AmiAction =
   | { Action: 'Login'; Username: string; Secret: string; Events: string }
   | { Action: 'Logoff' }
   | { Action: 'Ping' }
+  | { Action: 'CoreSettings' }
   | { Action: 'Events'; EventMask: string }
   | { Action: 'PJSIPShowEndpoints' }
   | { Action: 'PJSIPShowAors' }
