@@ -11,6 +11,8 @@ import { SandboxPbx } from './pbx';
 
 /** resources/sandbox beside src-main/ (and beside out/ once built). */
 export const BUNDLED_SANDBOX_CONFIG = join(import.meta.dirname, '..', '..', 'resources', 'sandbox');
+/** The same lab as FreePBX generates it (extensions N, auth N-auth, includes, manager_custom.conf). */
+export const FREEPBX_SANDBOX_CONFIG = join(import.meta.dirname, '..', '..', 'resources', 'sandbox-freepbx');
 
 export interface SandboxOptions {
   /** pjsip.conf, optional pjsip_wizard.conf and manager.conf; the bundled demo configuration by default. */
