@@ -26,6 +26,22 @@ async function shoot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(shotDir, `${name}.png`), fullPage: false });
 }
 
+/** The stack's page in one browser context (the URL's token opens one session only), checked
+ *  and photographed at each width. */
+async function atEachWidth(browser: Browser, stack: Stack, locale: string, check: (page: Page, width: number) => Promise<void>): Promise<void> {
+  const context = await browser.newContext({ locale, viewport: { width: WIDTHS[0], height: 900 } });
+  try {
+    const page = await context.newPage();
+    await page.goto(stack.web.url);
+    for (const width of WIDTHS) {
+      await page.setViewportSize({ width, height: 900 });
+      await check(page, width);
+    }
+  } finally {
+    await context.close();
+  }
+}
+
 describe.runIf(verdict.run || verdict.failure !== null)('the Asterisk version and FreePBX in the browser', () => {
   let browser: Browser;
   let stack: Stack | null = null;
@@ -47,28 +63,19 @@ describe.runIf(verdict.run || verdict.failure !== null)('the Asterisk version an
       const r = await registerPhone({ server: stack.pbx.sipAddress, user: '1001', password: 'pw-1001', expires: 3600 });
       expect(r.status).toBe(200);
     }
-    // One page: the URL's token opens one browser session only.
-    const context = await browser.newContext({ locale: labels.locale, viewport: { width: WIDTHS[0], height: 900 } });
-    try {
-      const page = await context.newPage();
-      await page.goto(stack.web.url);
-      for (const width of WIDTHS) {
-        await page.setViewportSize({ width, height: 900 });
-        const facts = page.locator('.pbx-facts', { hasText: labels.version });
-        await facts.waitFor({ timeout: 30_000 });
-        expect(await facts.textContent()).toContain(labels.freepbx);
-        await page.getByRole('row').filter({ hasText: '1001' }).first().click();
-        const advice = page.locator('.advice');
-        await advice.waitFor({ timeout: 30_000 });
-        expect(await advice.textContent()).toContain(labels.adviceFile);
-        expect(await advice.locator('code').first().textContent()).toBe('; /etc/asterisk/pjsip.aor_custom_post.conf\n[1001](+)\nremove_existing=yes');
-        expect(await advice.textContent()).not.toContain('pjsip_wizard.conf');
-        await advice.scrollIntoViewIfNeeded();
-        await shoot(page, `freepbx-advice-${language}-${width}`);
-      }
-    } finally {
-      await context.close();
-    }
+    await atEachWidth(browser, stack, labels.locale, async (page, width) => {
+      const facts = page.locator('.pbx-facts', { hasText: labels.version });
+      await facts.waitFor({ timeout: 30_000 });
+      expect(await facts.textContent()).toContain(labels.freepbx);
+      await page.getByRole('row').filter({ hasText: '1001' }).first().click();
+      const advice = page.locator('.advice');
+      await advice.waitFor({ timeout: 30_000 });
+      expect(await advice.textContent()).toContain(labels.adviceFile);
+      expect(await advice.locator('code').first().textContent()).toBe('; /etc/asterisk/pjsip.aor_custom_post.conf\n[1001](+)\nremove_existing=yes');
+      expect(await advice.textContent()).not.toContain('pjsip_wizard.conf');
+      await advice.scrollIntoViewIfNeeded();
+      await shoot(page, `freepbx-advice-${language}-${width}`);
+    });
     await stack.close();
     stack = null;
   }, 120_000);
@@ -76,21 +83,13 @@ describe.runIf(verdict.run || verdict.failure !== null)('the Asterisk version an
   it.each(['en', 'ja'] as const)("warns that FreePBX's own AMI user never sees refusals, naming manager_custom.conf (%s)", async (language) => {
     const labels = LABELS[language];
     stack = await startStack({ configDir: FREEPBX_SANDBOX_CONFIG, asteriskVersion: '20', amiUser: { username: 'admin', secret: 'amp111' } });
-    const context = await browser.newContext({ locale: labels.locale, viewport: { width: WIDTHS[0], height: 900 } });
-    try {
-      const page = await context.newPage();
-      await page.goto(stack.web.url);
-      for (const width of WIDTHS) {
-        await page.setViewportSize({ width, height: 900 });
-        const warning = page.getByRole('alert').filter({ hasText: labels.refusals });
-        await warning.waitFor({ timeout: 30_000 });
-        expect(await warning.textContent()).toContain('manager_custom.conf');
-        expect(await warning.locator('code').textContent()).toContain('read = system,security');
-        await shoot(page, `freepbx-security-${language}-${width}`);
-      }
-    } finally {
-      await context.close();
-    }
+    await atEachWidth(browser, stack, labels.locale, async (page, width) => {
+      const warning = page.getByRole('alert').filter({ hasText: labels.refusals });
+      await warning.waitFor({ timeout: 30_000 });
+      expect(await warning.textContent()).toContain('manager_custom.conf');
+      expect(await warning.locator('code').textContent()).toContain('read = system,security');
+      await shoot(page, `freepbx-security-${language}-${width}`);
+    });
     await stack.close();
     stack = null;
   }, 120_000);
