@@ -217,10 +217,11 @@ export class PbxSession {
     });
     this.setStatus(this.current ? 'stale' : 'syncing', null);
     try {
-      // The version shapes what is advised; asked with the lists (Asterisk answers in order).
-      const [asteriskVersion, lists] = await Promise.all([
-        readAsteriskVersion(connection),
+      // The version shapes what is advised; asked right after the lists (Asterisk answers a
+      // session's actions in order), so a PBX that cannot list fails on the lists, not on it.
+      const [lists, asteriskVersion] = await Promise.all([
         readSnapshot(connection, (r) => this.report({ kind: 'unreadableBlock', error: r.error, message: r.message })),
+        readAsteriskVersion(connection),
       ]);
       const snapshot = { ...lists, asteriskVersion };
       const previous = this.current;

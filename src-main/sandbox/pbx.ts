@@ -112,7 +112,7 @@ export class SandboxPbx {
   }
 
   endpoints(): Endpoint[] {
-    return this.config.endpoints.map((e) => ({ name: e.name, aors: [...e.aors], deviceState: this.book.deviceState(e.name) }));
+    return this.config.endpoints.map((e) => ({ name: e.name, aors: [...e.aors], deviceState: this.book.deviceState(e.name), auths: e.auth ? [e.auth] : [] }));
   }
 
   /** PJSIPQualify: false for an unknown endpoint. */
