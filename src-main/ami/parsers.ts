@@ -179,6 +179,9 @@ export function parseEndpointList(m: AmiMessage, share?: ShareText): Parsed<Endp
       // `Aor` is the endpoint's aors option: comma-separated, configured order.
       aors: splitList(f.value('Aor')).map(f.share),
       deviceState: f.repeated('DeviceState'),
+      // Read for FreePBX detection; absent in hand-made test blocks, so not required.
+      auths: splitList(m.get('Auths') ?? '').map(f.share),
+      // ActiveChannels is not read: Asterisk 18 and 20 before 20.15 send it blank (VERSIONS.md row 4).
     }),
     share,
   );
@@ -204,11 +207,15 @@ export function parseContactStatus(m: AmiMessage, at: number): Parsed<RegistrarE
 }
 
 const PJSIP_PEER_PREFIX = 'PJSIP/';
+const PJSIP_CHANNEL_TYPE = 'PJSIP';
 
 export function parsePeerStatus(m: AmiMessage, at: number): Parsed<(RegistrarEvent & { kind: 'peerStatus' }) | null> {
   return parse(m, 'PeerStatus', (f) => {
     const peer = f.text('Peer');
-    // chan_sip / IAX2 peers share this event name; only PJSIP endpoints are ours.
+    // chan_sip (`ChannelType: SIP`, on 18 and 20) and IAX2 peers share this event name and may
+    // share an endpoint's name: only a PJSIP peer is ours, by its channel type and its prefix.
+    const channelType = m.get('ChannelType');
+    if (channelType !== undefined && channelType !== PJSIP_CHANNEL_TYPE) return null;
     if (!peer.startsWith(PJSIP_PEER_PREFIX)) return null;
     return { kind: 'peerStatus' as const, endpoint: peer.slice(PJSIP_PEER_PREFIX.length), status: f.text('PeerStatus'), at };
   });

@@ -12,6 +12,7 @@ import { AmiError, type AmiErrorCode } from './errors';
 import { Listeners } from './listeners';
 import type { AmiMessage } from './messages';
 import { parseGetvar, parseRegistrarEvent } from './parsers';
+import { readAsteriskVersion } from './core-settings';
 import { readSnapshot } from './sync';
 
 export type SessionState = 'connecting' | 'syncing' | 'live' | 'stale' | 'failed';
@@ -224,7 +225,13 @@ export class PbxSession {
     });
     this.setStatus(this.current ? 'stale' : 'syncing', null);
     try {
-      const snapshot = await readSnapshot(connection, (r) => this.report({ kind: 'unreadableBlock', error: r.error, message: r.message }));
+      // The version shapes what is advised; asked right after the lists (Asterisk answers a
+      // session's actions in order), so a PBX that cannot list fails on the lists, not on it.
+      const [lists, asteriskVersion] = await Promise.all([
+        readSnapshot(connection, (r) => this.report({ kind: 'unreadableBlock', error: r.error, message: r.message })),
+        readAsteriskVersion(connection),
+      ]);
+      const snapshot = { ...lists, asteriskVersion };
       const previous = this.current;
       this.current = RegistrarState.fromSnapshot(snapshot, previous ?? undefined);
       this.publish(resyncChanges(previous, this.current), { resync: true });

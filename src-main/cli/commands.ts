@@ -13,7 +13,7 @@ import { AuditLog } from '../services/audit-log';
 import { defaultDataDir } from '../services/paths';
 import { PbxLink } from '../services/pbx-link';
 import { startSandboxHost, type SandboxHost } from '../services/sandbox-host';
-import { formatEndpoint } from './format';
+import { formatEndpoint, formatPbxHeader, versionWarning } from './format';
 
 export interface CliOptions {
   command: string;
@@ -116,12 +116,17 @@ function requireArg(o: CliOptions, what: string): string {
 }
 
 function status(o: CliOptions, out: Out): Promise<boolean> {
-  return withPbx(o, async ({ session }) => {
+  return withPbx(o, async ({ session, pbxLabel }) => {
     const state = session.state()!;
     const now = Date.now();
+    const facts = state.facts();
     const details = state.endpoints().map((e) => endpointDetail(state, e.name, [], 0, now));
-    if (o.json) out.write(JSON.stringify(details, null, 2) + '\n');
-    else out.write(details.map((d) => formatEndpoint(d, now)).join('\n') + '\n');
+    if (o.json) {
+      const warning = versionWarning(facts);
+      out.write(JSON.stringify({ pbx: pbxLabel, ...facts, ...(warning ? { warning } : {}), endpoints: details }, null, 2) + '\n');
+    } else {
+      out.write([...formatPbxHeader(pbxLabel, facts), ...details.map((d) => formatEndpoint(d, now))].join('\n') + '\n');
+    }
     return true;
   });
 }
@@ -164,7 +169,10 @@ function watch(o: CliOptions, out: Out): Promise<boolean> {
       refusalAlert: (a) => print(alertLine(a), { event: 'refusal', ...a }),
       history: (endpoint, e) => print(historyLine(endpoint, e), { event: 'history', endpoint, ...e }),
     });
-    print(`-- watching ${pbxLabel} (${session.state()!.endpoints().length} endpoints); Ctrl-C to stop`, { event: 'watching', pbx: pbxLabel });
+    const facts = session.state()!.facts();
+    const [versionLine, warning] = formatPbxHeader(pbxLabel, facts);
+    print(`-- watching ${versionLine} (${session.state()!.endpoints().length} endpoints); Ctrl-C to stop`, { event: 'watching', pbx: pbxLabel, ...facts });
+    if (warning) print(`-- ${warning}`, { event: 'versionWarning', message: versionWarning(facts) });
     return new Promise<boolean>((resolve) => {
       const stop = () => {
         process.off('SIGINT', stop);

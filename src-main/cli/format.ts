@@ -1,5 +1,6 @@
 // Plain-text rendering of the registrar state for terminals: what `regdesk status` prints.
-import type { Contact, EndpointDetail, StaleMark, StaleReason } from '../core/types';
+import { OLDEST_SUPPORTED_MAJOR } from '../core/asterisk-version';
+import type { Contact, EndpointDetail, PbxFacts, StaleMark, StaleReason } from '../core/types';
 
 const STALE_WORDS: Record<StaleReason, string> = {
   supersededBySameDevice: 'same device registered again; this binding is left over',
@@ -11,6 +12,28 @@ const STALE_WORDS: Record<StaleReason, string> = {
 export function staleReasonText(mark: StaleMark): string {
   const words = STALE_WORDS[mark.reason];
   return mark.supersededBy ? `${words} (newer: ${mark.supersededBy})` : words;
+}
+
+/** The lines above `status` and `watch`: which Asterisk, FreePBX, and a warning where the
+ *  version is below the oldest tested branch or unrecognised (RegDesk still goes on). */
+export function formatPbxHeader(label: string, facts: PbxFacts): string[] {
+  const version = facts.asteriskVersion === null ? 'Asterisk version unknown' : `Asterisk ${facts.asteriskVersion}`;
+  const lines = [`${label}: ${version}${facts.freepbx ? ', FreePBX detected' : ''}`];
+  const warning = versionWarning(facts);
+  if (warning) lines.push(`WARNING: ${warning}`);
+  return lines;
+}
+
+export function versionWarning(facts: PbxFacts): string | null {
+  if (facts.versionSupport === 'old') {
+    return `Asterisk ${facts.asteriskVersion} is older than ${OLDEST_SUPPORTED_MAJOR}, the oldest version RegDesk is tested with; going on, but fields and advice may not fit it`;
+  }
+  if (facts.versionSupport === 'unrecognised') {
+    return facts.asteriskVersion === null
+      ? 'CoreSettings did not tell the Asterisk version (the AMI user needs write = system or reporting); going on, advising only options every version has'
+      : `Asterisk version ${JSON.stringify(facts.asteriskVersion)} is not one RegDesk recognises; going on, advising only options every version has`;
+  }
+  return null;
 }
 
 /** `3m05s`, `59s`, `1h00m`, or `expired`: how long until Asterisk drops the contact. */

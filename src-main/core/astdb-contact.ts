@@ -8,7 +8,8 @@ import type { Contact } from './types';
 
 /** Stored fields that the Contact model does not carry; Asterisk's defaults when absent. */
 export interface StoredContactFlags {
-  qualify2xxOnly: boolean;
+  /** null: the key is not stored at all, as on Asterisk 18 and 20 before 20.12 (VERSIONS.md row 2). */
+  qualify2xxOnly: boolean | null;
   pruneOnBoot: boolean;
   authenticateQualify: boolean;
 }
@@ -38,7 +39,10 @@ const STORED_KEYS = [
 ] as const;
 
 type StoredKey = (typeof STORED_KEYS)[number];
-type StoredRecord = Record<StoredKey, string>;
+/** Added in 20.12.0, 21.7.0, 22.2.0, 23.0.0: older versions store no such key. */
+const OPTIONAL_KEYS: ReadonlySet<StoredKey> = new Set(['qualify_2xx_only']);
+type RequiredKey = Exclude<StoredKey, 'qualify_2xx_only'>;
+type StoredRecord = Record<RequiredKey, string> & { qualify_2xx_only?: string };
 
 export function parseStoredContact(id: string, json: string): Contact {
   return parseStoredContactRecord(id, json).contact;
@@ -65,21 +69,22 @@ export function parseStoredContactRecord(id: string, json: string): { contact: C
     outboundProxy: r.outbound_proxy,
   };
   const flags: StoredContactFlags = {
-    qualify2xxOnly: flag(id, r, 'qualify_2xx_only'),
+    qualify2xxOnly: r.qualify_2xx_only === undefined ? null : flag(id, r, 'qualify_2xx_only'),
     pruneOnBoot: flag(id, r, 'prune_on_boot'),
     authenticateQualify: flag(id, r, 'authenticate_qualify'),
   };
   return { contact, flags };
 }
 
-/** The exact JSON Asterisk 22 writes for this contact (what DBGet returns as `Val`). */
+/** The exact JSON Asterisk 22 writes for this contact (what DBGet returns as `Val`); with
+ *  flags.qualify2xxOnly null, what a version without qualify_2xx_only writes: the key left out. */
 export function serializeStoredContact(c: Contact, flags: StoredContactFlags = DEFAULT_STORED_FLAGS): string {
   const r: StoredRecord = {
     via_addr: c.viaAddr,
     // Doubles go through "%f": config_options.c double handler.
     qualify_timeout: c.qualifyTimeout.toFixed(6),
     // Asterisk prints this one as true/false but the other two as yes/no (their option handlers differ).
-    qualify_2xx_only: flags.qualify2xxOnly ? 'true' : 'false',
+    ...(flags.qualify2xxOnly === null ? {} : { qualify_2xx_only: flags.qualify2xxOnly ? 'true' : 'false' }),
     call_id: c.callId,
     reg_server: c.regServer,
     prune_on_boot: flags.pruneOnBoot ? 'yes' : 'no',
@@ -93,7 +98,8 @@ export function serializeStoredContact(c: Contact, flags: StoredContactFlags = D
     expiration_time: String(c.expirationTime),
     outbound_proxy: c.outboundProxy,
   };
-  return `{${STORED_KEYS.map((k) => `${jsonString(k)}:${jsonString(r[k])}`).join(',')}}`;
+  const present = STORED_KEYS.filter((k) => r[k] !== undefined);
+  return `{${present.map((k) => `${jsonString(k)}:${jsonString(r[k]!)}`).join(',')}}`;
 }
 
 /** JSON.stringify escapes like jansson except that jansson writes \u00XX in upper case (dump.c). */
@@ -112,17 +118,17 @@ function readRecord(id: string, json: string): StoredRecord {
     throw new Error(`stored contact ${id}: value is not a JSON object`);
   }
   const obj = parsed as Record<string, unknown>;
-  const missing = STORED_KEYS.filter((k) => typeof obj[k] !== 'string');
+  const missing = STORED_KEYS.filter((k) => typeof obj[k] !== 'string' && !(OPTIONAL_KEYS.has(k) && obj[k] === undefined));
   if (missing.length > 0) throw new Error(`stored contact ${id}: missing or non-string ${missing.join(', ')}`);
   return obj as StoredRecord;
 }
 
-function integer(id: string, r: StoredRecord, key: StoredKey): number {
+function integer(id: string, r: StoredRecord, key: RequiredKey): number {
   if (!/^-?\d+$/.test(r[key])) throw new Error(`stored contact ${id}: ${key} is not an integer: ${JSON.stringify(r[key])}`);
   return Number(r[key]);
 }
 
-function decimal(id: string, r: StoredRecord, key: StoredKey): number {
+function decimal(id: string, r: StoredRecord, key: RequiredKey): number {
   const n = Number(r[key]);
   if (r[key].trim() === '' || !Number.isFinite(n)) throw new Error(`stored contact ${id}: ${key} is not a number: ${JSON.stringify(r[key])}`);
   return n;
@@ -133,7 +139,7 @@ const TRUE_WORDS = new Set(['yes', 'true', 'y', 't', '1', 'on']);
 const FALSE_WORDS = new Set(['no', 'false', 'n', 'f', '0', 'off']);
 
 function flag(id: string, r: StoredRecord, key: StoredKey): boolean {
-  const word = r[key].toLowerCase();
+  const word = (r[key] ?? '').toLowerCase();
   if (TRUE_WORDS.has(word)) return true;
   if (FALSE_WORDS.has(word)) return false;
   throw new Error(`stored contact ${id}: ${key} is not a boolean: ${JSON.stringify(r[key])}`);

@@ -1,6 +1,16 @@
 // Why an AOR refuses phones, which of its contacts look stuck, and the configuration that helps.
+import { hasRemoveUnavailable, type AsteriskVersion } from './asterisk-version';
 import { expiredContacts, whatIfRegister } from './registrar-rules';
 import type { Advice, Aor, AorDiagnosis, Contact, Ghost, StaleMark } from './types';
+
+/** What the advice depends on besides the AOR: the PBX's Asterisk version and whether FreePBX writes its config. */
+export interface AdviceContext {
+  version: AsteriskVersion | null;
+  freepbx: boolean;
+}
+
+/** Nothing known about the PBX: only options every supported version has. */
+export const UNKNOWN_PBX: AdviceContext = { version: null, freepbx: false };
 
 /** `now` is epoch milliseconds; `endpointNames` (the endpoints using the AOR) name the wizard section of the advice. */
 export function diagnoseAor(
@@ -9,6 +19,7 @@ export function diagnoseAor(
   ghosts: readonly Ghost[],
   now: number,
   endpointNames: readonly string[] = [],
+  context: AdviceContext = UNKNOWN_PBX,
 ): AorDiagnosis {
   // At the limit = the next new phone would get 403 (registrar rules): full, no remove_existing,
   // and remove_unavailable (if on) has no unreachable contact to make room with.
@@ -19,7 +30,7 @@ export function diagnoseAor(
     maxContacts: aor.maxContacts,
     atLimit,
     stale: staleMarks(aor, contacts, ghosts, now),
-    advice: atLimit && !aor.removeExisting ? adviceFor(aor, endpointNames) : null,
+    advice: atLimit && !aor.removeExisting ? adviceFor(aor, endpointNames, context) : null,
   };
 }
 
@@ -82,21 +93,29 @@ function isNewer(a: Contact, b: Contact): boolean {
  * - remove_unavailable = yes: before refusing, drop contacts whose qualify says Unreachable,
  *   and prefer them when remove_existing picks. Only meaningful with qualify_frequency > 0
  *   (without qualify no contact is ever Unreachable), so it is offered only then.
+ *   It exists from 18.8 (16.22, 19.0): never advised to a PBX whose version lacks it or is unknown.
  * In pjsip.conf an endpoint and its AOR often share a section name: `type=aor` says which one.
  * In pjsip_wizard.conf the AOR's options carry the `aor/` prefix in the wizard's section.
+ * On FreePBX the generated pjsip.aor.conf is rewritten by every Apply Config, and it writes
+ * remove_existing=no whenever the extension's Max Contacts is 2 or more (FREEPBX.md): the lines
+ * go to pjsip.aor_custom_post.conf as an append section `[N](+)`, max_contacts staying the GUI's.
  */
-export function adviceFor(aor: Aor, endpointNames: readonly string[]): Advice {
-  const options: Array<[string, string]> = [
-    // max_contacts = 0 forbids registering at all; remove_existing needs at least one slot.
-    ['max_contacts', String(Math.max(aor.maxContacts, 1))],
-    ['remove_existing', 'yes'],
-    ...(aor.qualifyFrequency > 0 ? [['remove_unavailable', 'yes'] as [string, string]] : []),
-  ];
+export function adviceFor(aor: Aor, endpointNames: readonly string[], context: AdviceContext = UNKNOWN_PBX): Advice {
+  const wantsRemoveUnavailable = aor.qualifyFrequency > 0;
+  const removeUnavailable = wantsRemoveUnavailable && hasRemoveUnavailable(context.version);
+  const removal: Array<[string, string]> = [['remove_existing', 'yes'], ...(removeUnavailable ? [['remove_unavailable', 'yes'] as [string, string]] : [])];
+  // max_contacts = 0 forbids registering at all; remove_existing needs at least one slot.
+  const options: Array<[string, string]> = [['max_contacts', String(Math.max(aor.maxContacts, 1))], ...removal];
   // A wizard names the endpoint and the AOR it creates after its own section.
   const wizardSection = endpointNames.includes(aor.name) || endpointNames.length === 0 ? aor.name : endpointNames[0]!;
   return {
     aor: aor.name,
     pjsipConf: [`[${aor.name}]`, 'type=aor', ...options.map(([k, v]) => `${k}=${v}`)].join('\n'),
     wizardConf: [`[${wizardSection}]`, 'type = wizard', ...options.map(([k, v]) => `aor/${k} = ${v}`)].join('\n'),
+    freepbxConf: context.freepbx ? [FREEPBX_AOR_CUSTOM_POST_COMMENT, `[${aor.name}](+)`, ...removal.map(([k, v]) => `${k}=${v}`)].join('\n') : null,
+    omitted: wantsRemoveUnavailable && !removeUnavailable ? ['remove_unavailable'] : [],
   };
 }
+
+export const FREEPBX_AOR_CUSTOM_POST = '/etc/asterisk/pjsip.aor_custom_post.conf';
+const FREEPBX_AOR_CUSTOM_POST_COMMENT = `; ${FREEPBX_AOR_CUSTOM_POST}`;

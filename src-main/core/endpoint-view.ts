@@ -1,6 +1,7 @@
 // The endpoint table row and detail view, computed from the state with the registrar rules,
 // the diagnosis and the dial string. `now` is epoch milliseconds.
-import { diagnoseAor } from './diagnosis';
+import { diagnoseAor, type AdviceContext } from './diagnosis';
+import { factsVersion } from './pbx-facts';
 import { dialContacts } from './dial-string';
 import type { RegistrarState } from './registrar-state';
 import { whatIfRegister } from './registrar-rules';
@@ -56,6 +57,7 @@ export function endpointDetail(
   now: number,
 ): EndpointDetail {
   const endpoint = knownEndpoint(state, name);
+  const context = adviceContext(state);
   return {
     row: endpointRow(state, name, refusals, now),
     aors: knownAors(state, endpoint).map((aor) => {
@@ -64,13 +66,19 @@ export function endpointDetail(
       return {
         aor,
         contacts,
-        diagnosis: diagnoseAor(aor, contacts, ghostsOf(state, aor), now, users),
+        diagnosis: diagnoseAor(aor, contacts, ghostsOf(state, aor), now, users, context),
         whatIf: whatIfRegister(aor, contacts, now),
       };
     }),
     dialString: dialContacts(state, name),
     history,
   };
+}
+
+/** The advice fits the PBX: its Asterisk version's options, FreePBX's files. */
+function adviceContext(state: RegistrarState): AdviceContext {
+  const facts = state.facts();
+  return { version: factsVersion(facts), freepbx: facts.freepbx };
 }
 
 function knownEndpoint(state: RegistrarState, name: string): Endpoint {

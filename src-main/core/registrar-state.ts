@@ -12,7 +12,8 @@
 // sync lists it (fromSnapshot clears the mark), or until the bridge finds the key in the AstDB
 // (DBGet) and calls clearRemovedMark + upsertContact.
 import { contactId } from './contact-id';
-import type { Aor, Contact, ContactStatus, Endpoint, Ghost, RegistrarEvent, RegistrarSnapshot, Refusal } from './types';
+import { pbxFacts } from './pbx-facts';
+import type { Aor, Contact, ContactStatus, Endpoint, Ghost, PbxFacts, RegistrarEvent, RegistrarSnapshot, Refusal } from './types';
 
 export type StateChange =
   /** incomplete: created from a ContactStatus event; the bridge fills details (DBGet) then calls upsertContact. */
@@ -34,6 +35,8 @@ export class RegistrarState {
   /** Contact ids the admin removed (DBDel), with the epoch ms it happened. */
   private readonly removedByAdmin = new Map<string, number>();
   private readonly ghostsById = new Map<string, Ghost>();
+  /** From the snapshot: events change neither the version nor the endpoints' auths. */
+  private factsNow: PbxFacts = pbxFacts(null, []);
 
   /**
    * Build from a full sync. Pass the state being replaced on a resync: removal marks and ghosts
@@ -45,6 +48,7 @@ export class RegistrarState {
     for (const e of s.endpoints) state.endpointsByName.set(e.name, e);
     for (const a of s.aors) state.aorsByName.set(a.name, a);
     for (const c of s.contacts) state.store(c);
+    state.factsNow = pbxFacts(s.asteriskVersion ?? null, s.endpoints);
     if (previous) {
       for (const [id, at] of previous.removedByAdmin) if (!state.contactsById.has(id)) state.removedByAdmin.set(id, at);
       for (const [id, g] of previous.ghostsById) if (state.removedByAdmin.has(id)) state.ghostsById.set(id, g);
@@ -114,6 +118,11 @@ export class RegistrarState {
     return [...this.endpointsByName.values()];
   }
 
+  /** The Asterisk version and FreePBX detection, as of the last full sync. */
+  facts(): PbxFacts {
+    return this.factsNow;
+  }
+
   ghosts(): Ghost[] {
     return [...this.ghostsById.values()];
   }
@@ -123,7 +132,12 @@ export class RegistrarState {
   }
 
   snapshot(): RegistrarSnapshot {
-    return { endpoints: this.endpoints(), aors: [...this.aorsByName.values()], contacts: [...this.contactsById.values()] };
+    return {
+      endpoints: this.endpoints(),
+      aors: [...this.aorsByName.values()],
+      contacts: [...this.contactsById.values()],
+      asteriskVersion: this.factsNow.asteriskVersion,
+    };
   }
 
   private applyContactStatus(e: ContactStatusEvent): StateChange[] {

@@ -1,6 +1,6 @@
 // Contacts as the registrar keeps them: AstDB family registrar/contact, key = contact id,
 // value = core's serializeStoredContact JSON (what res_sorcery_astdb.c writes).
-import { parseStoredContactRecord, serializeStoredContact } from '../core/astdb-contact';
+import { parseStoredContactRecord, serializeStoredContact, type StoredContactFlags } from '../core/astdb-contact';
 import type { Contact } from '../core/types';
 import type { AstDb } from './astdb';
 
@@ -22,8 +22,8 @@ export function storedContacts(db: AstDb, aor?: string): Contact[] {
   return contacts;
 }
 
-export function storeContact(db: AstDb, c: Contact): void {
-  db.put(CONTACT_FAMILY, c.id, serializeStoredContact(c));
+export function storeContact(db: AstDb, c: Contact, flags?: StoredContactFlags): void {
+  db.put(CONTACT_FAMILY, c.id, serializeStoredContact(c, flags));
 }
 
 export function deleteStoredContact(db: AstDb, id: string): void {

@@ -3,6 +3,7 @@
 // app's built-in sandbox (services/sandbox-host.ts) both start it here.
 import { join } from 'node:path';
 import { startAmiServer, type AmiServer, type AmiServerTls } from './ami/server';
+import { sandboxAsterisk, type SandboxAsteriskBranch } from './asterisk-versions';
 import { loadSandboxConfig } from './config/load';
 import type { SandboxConfig } from './config/types';
 import { startDemoPhones } from './demo-phones';
@@ -10,10 +11,14 @@ import { SandboxPbx } from './pbx';
 
 /** resources/sandbox beside src-main/ (and beside out/ once built). */
 export const BUNDLED_SANDBOX_CONFIG = join(import.meta.dirname, '..', '..', 'resources', 'sandbox');
+/** The same lab as FreePBX generates it (extensions N, auth N-auth, includes, manager_custom.conf). */
+export const FREEPBX_SANDBOX_CONFIG = join(import.meta.dirname, '..', '..', 'resources', 'sandbox-freepbx');
 
 export interface SandboxOptions {
   /** pjsip.conf, optional pjsip_wizard.conf and manager.conf; the bundled demo configuration by default. */
   configDir?: string;
+  /** The Asterisk branch to pass for (banner, CoreSettings, field differences); default 22. */
+  asteriskVersion?: SandboxAsteriskBranch;
   /** Default 127.0.0.1. */
   bind?: string;
   /** 0 (the default) = any free port. */
@@ -44,6 +49,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const config = loadSandboxConfig(opts.configDir ?? BUNDLED_SANDBOX_CONFIG);
   const pbx = await SandboxPbx.start({
     config,
+    asterisk: sandboxAsterisk(opts.asteriskVersion),
     bind,
     sipPort: opts.sipPort ?? 0,
     ...(opts.astdbFile ? { astdbFile: opts.astdbFile } : {}),

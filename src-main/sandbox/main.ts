@@ -1,13 +1,15 @@
-// `npm run sandbox -- [--config DIR] [--sip-port N] [--ami-port N] [--ami-tls-cert FILE --ami-tls-key FILE [--ami-tls-port N]] [--bind ADDR] [--astdb FILE] [--demo]`:
+// `npm run sandbox -- [--config DIR] [--asterisk-version 18|20|21|22|23] [--sip-port N] [--ami-port N] [--ami-tls-cert FILE --ami-tls-key FILE [--ami-tls-port N]] [--bind ADDR] [--astdb FILE] [--demo]`:
 // the Sandbox PBX alone, for real phones and AMI clients. Loopback unless --bind says otherwise.
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { parseSandboxBranch, SANDBOX_ASTERISK_BRANCHES } from './asterisk-versions';
 import { startSandbox } from './host';
 import { uriHost } from './sip/message';
 
-const USAGE = `usage: npm run sandbox -- [--config DIR] [--sip-port N] [--ami-port N] [--ami-tls-cert FILE --ami-tls-key FILE [--ami-tls-port N]] [--bind ADDR] [--astdb FILE] [--demo]
+const USAGE = `usage: npm run sandbox -- [--config DIR] [--asterisk-version 18|20|21|22|23] [--sip-port N] [--ami-port N] [--ami-tls-cert FILE --ami-tls-key FILE [--ami-tls-port N]] [--bind ADDR] [--astdb FILE] [--demo]
   --config DIR         pjsip.conf, optional pjsip_wizard.conf and manager.conf (default: the bundled demo configuration)
+  --asterisk-version V answer as Asterisk V does: ${SANDBOX_ASTERISK_BRANCHES.join(', ')} (default 22; banner, CoreSettings, fields)
   --sip-port N         UDP port of the SIP registrar (default 5060; 0 = any free port)
   --ami-port N         TCP port of the AMI server (default 5038; 0 = any free port)
   --ami-tls-cert FILE  also serve AMI over TLS with this PEM certificate (manager.conf tlscertfile)
@@ -29,6 +31,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       config: { type: 'string' },
+      'asterisk-version': { type: 'string' },
       'sip-port': { type: 'string' },
       'ami-port': { type: 'string' },
       'ami-tls-cert': { type: 'string' },
@@ -51,6 +54,7 @@ async function main(): Promise<void> {
   const tlsCert = tlsCertFile === undefined ? null : readFileSync(tlsCertFile);
   const sandbox = await startSandbox({
     ...(values.config ? { configDir: values.config } : {}),
+    ...(values['asterisk-version'] ? { asteriskVersion: parseSandboxBranch(values['asterisk-version']) } : {}),
     bind: values.bind ?? '127.0.0.1',
     sipPort: port(values['sip-port'], 5060, '--sip-port'),
     amiPort: port(values['ami-port'], 5038, '--ami-port'),
@@ -64,7 +68,7 @@ async function main(): Promise<void> {
   const { config, pbx, ami, amiTls } = sandbox;
   for (const w of config.warnings) console.error(`WARNING: ${w.file}:${w.line}: ${w.message}`);
   const sip = `${uriHost(pbx.sipAddress.address)}:${pbx.sipAddress.port}`;
-  console.log(`Sandbox PBX (Asterisk 22 compatible) listening: SIP udp ${sip}, AMI tcp ${uriHost(ami.address)}:${ami.port}`);
+  console.log(`Sandbox PBX (answers as Asterisk ${pbx.asterisk.asteriskVersion}) listening: SIP udp ${sip}, AMI tcp ${uriHost(ami.address)}:${ami.port}`);
   if (amiTls && tlsCert) {
     // What an admin pins in RegDesk (trust on first use), as `openssl x509 -noout -fingerprint -sha256` prints it.
     console.log(`AMI over TLS: ${uriHost(amiTls.address)}:${amiTls.port}, certificate SHA-256 fingerprint ${new X509Certificate(tlsCert).fingerprint256}`);

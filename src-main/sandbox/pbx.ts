@@ -3,6 +3,7 @@
 // server (ami/server.ts) reads it through this object only.
 import { expiredContacts } from '../core/registrar-rules';
 import type { Aor, Contact, Endpoint } from '../core/types';
+import { sandboxAsterisk, storedFlagsOf, type SandboxAsterisk } from './asterisk-versions';
 import { AstDb } from './astdb';
 import type { SandboxConfig } from './config/types';
 import { ContactBook } from './contact-book';
@@ -22,6 +23,8 @@ export const CONTACT_EXPIRATION_CHECK_INTERVAL_MS = 30_000;
 
 export interface SandboxPbxOptions {
   config: SandboxConfig;
+  /** The Asterisk release to pass for; 22 (22.10.1) by default. */
+  asterisk?: SandboxAsterisk;
   /** 0 (the default) = any free port. */
   sipPort?: number;
   /** Default 127.0.0.1; an IPv6 address binds IPv6. */
@@ -38,6 +41,7 @@ export interface SandboxPbxOptions {
 
 export class SandboxPbx {
   readonly astdb: AstDb;
+  readonly asterisk: SandboxAsterisk;
   readonly startedAt: number;
   readonly lastReloadAt: number;
   private readonly listeners = new Set<(e: AmiEventOut) => void>();
@@ -56,6 +60,7 @@ export class SandboxPbx {
     this.clock = opts.clock ?? Date.now;
     this.startedAt = this.lastReloadAt = this.clock();
     this.astdb = new AstDb(opts.astdbFile);
+    this.asterisk = opts.asterisk ?? sandboxAsterisk();
     this.pinger = new OptionsPinger(socket, SERVER_NAME);
     const aors = new Map(config.aors.map((a) => [a.name, a]));
     const emit = (e: AmiEventOut) => {
@@ -65,7 +70,7 @@ export class SandboxPbx {
     // Contacts kept from a previous run come back as bindings, as Asterisk reloads them at boot.
     for (const c of storedContacts(this.astdb)) this.book.add(c);
     const log = opts.log ?? (() => {});
-    this.registrar = new Registrar({ config, db: this.astdb, book: this.book, emit, now: this.clock, local: socket.address, log });
+    this.registrar = new Registrar({ config, db: this.astdb, storedFlags: storedFlagsOf(this.asterisk), book: this.book, emit, now: this.clock, local: socket.address, log });
     socket.onMessage((msg, from) => {
       // One bad packet must not take the PBX down: report it and go on with the next.
       try {
@@ -107,7 +112,7 @@ export class SandboxPbx {
   }
 
   endpoints(): Endpoint[] {
-    return this.config.endpoints.map((e) => ({ name: e.name, aors: [...e.aors], deviceState: this.book.deviceState(e.name) }));
+    return this.config.endpoints.map((e) => ({ name: e.name, aors: [...e.aors], deviceState: this.book.deviceState(e.name), auths: e.auth ? [e.auth] : [] }));
   }
 
   /** PJSIPQualify: false for an unknown endpoint. */

@@ -1,6 +1,6 @@
 // What every front end (Electron app, browser mode, CLI) gets from the main-process services.
 // The ipc/ contract exposes exactly these operations to the renderer, one declaration each.
-import type { EndpointDetail, EndpointRow, SourceAddress } from '../core/types';
+import type { EndpointDetail, EndpointRow, PbxFacts, SourceAddress } from '../core/types';
 
 export type PbxId = string;
 
@@ -52,6 +52,8 @@ export interface PbxSummary {
   warnings: number;
   /** False when the AMI user cannot read `security` events: refusals (FailedACL) would never arrive. */
   readsSecurityEvents: boolean | null;
+  /** Its Asterisk version (CoreSettings) and whether FreePBX generated its config; null until the first sync. */
+  facts?: PbxFacts | null;
   /** The Sandbox PBX only: where phones register (SIP over UDP). */
   sipAddress?: { address: string; port: number };
 }

@@ -99,6 +99,7 @@ export async function createServices(opts: ServicesOptions): Promise<RegDeskServ
       error: e.link ? e.link.error() : null,
       warnings: e.link ? e.link.warnings() : 0,
       readsSecurityEvents: e.link ? e.link.session.status().readsSecurityEvents : null,
+      facts: e.link?.session.state()?.facts() ?? null,
       ...(e.kind === 'sandbox' && sandbox ? { sipAddress: sandbox.pbx.sipAddress } : {}),
     };
   }

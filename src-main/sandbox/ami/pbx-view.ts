@@ -2,6 +2,7 @@
 // (src-main/sandbox/pbx.ts, the SIP side) that the actions read, declared here structurally so
 // the protocol layer is tested with any object of this shape.
 import type { Aor, Contact, Endpoint } from '../../core/types';
+import type { SandboxAsterisk } from '../asterisk-versions';
 import type { SandboxConfig } from '../config/types';
 import type { AmiEventOut } from '../events';
 
@@ -19,6 +20,8 @@ export interface AstDbView {
 
 export interface PbxView {
   readonly config: SandboxConfig;
+  /** The Asterisk release it passes for: banner, CoreSettings, field differences. */
+  readonly asterisk: SandboxAsterisk;
   readonly astdb: AstDbView;
   onAmiEvent(listener: (e: AmiEventOut) => void): () => void;
   contacts(): Contact[];

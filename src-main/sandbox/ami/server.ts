@@ -8,7 +8,6 @@ import { createServer } from 'node:net';
 import type { Server, Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import { unmapped } from './acl';
-import { AMI_VERSION } from './actions/core';
 import { ACTIONS } from './actions/table';
 import { AmiInputParser } from './input';
 import type { AmiEventOut, PbxView } from './pbx-view';
@@ -127,7 +126,7 @@ export function startAmiServer(opts: AmiServerOptions): Promise<AmiServer> {
       clearTimeout(loginTimer);
       timers.delete(loginTimer);
     });
-    socket.write(`Asterisk Call Manager/${AMI_VERSION}\r\n`);
+    socket.write(`Asterisk Call Manager/${opts.pbx.asterisk.amiVersion}\r\n`);
   };
   // Over TLS a peer counts once its handshake is done; the handshake gets the login deadline.
   const server: Server = opts.tls

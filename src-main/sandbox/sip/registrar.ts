@@ -5,6 +5,7 @@
 // (res_pjsip_registrar.c find_registrar_aor), then let core's admitRegister decide and carry
 // out its outcome: AstDB rows, in-memory bindings and their events, and the SIP answer.
 import { admitRegister, registrationExpiration } from '../../core/registrar-rules';
+import type { StoredContactFlags } from '../../core/astdb-contact';
 import type { Aor, RegisterRequest } from '../../core/types';
 import type { AstDb } from '../astdb';
 import type { SandboxAuth, SandboxConfig, SandboxEndpoint } from '../config/types';
@@ -19,6 +20,8 @@ import type { UdpAddress } from './udp';
 export interface RegistrarDeps {
   config: SandboxConfig;
   db: AstDb;
+  /** How contacts are stored: without qualify_2xx_only on versions that lack it. */
+  storedFlags: StoredContactFlags;
   book: ContactBook;
   emit: (e: AmiEventOut) => void;
   /** Epoch milliseconds. */
@@ -145,11 +148,11 @@ export class Registrar {
 
     // register_aor_core's order: the request's own bindings, then remove_existing's drops.
     for (const c of outcome.added) {
-      storeContact(this.deps.db, c);
+      storeContact(this.deps.db, c, this.deps.storedFlags);
       this.deps.book.add(c);
     }
     for (const c of outcome.refreshed) {
-      storeContact(this.deps.db, c);
+      storeContact(this.deps.db, c, this.deps.storedFlags);
       this.deps.book.refresh(c);
     }
     for (const c of [...outcome.unregistered, ...outcome.dropped]) {

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadSandboxConfig } from '../../../src-main/sandbox/config/load';
 import { startAmiServer, type AmiServer } from '../../../src-main/sandbox/ami/server';
+import { sandboxAsterisk, type SandboxAsteriskBranch } from '../../../src-main/sandbox/asterisk-versions';
 import { SandboxPbx } from '../../../src-main/sandbox/pbx';
 import { ServiceFailure, type PbxSummary, type RegDeskServices, type SecretStore } from '../../../src-main/services/api';
 import { createServices } from '../../../src-main/services/create';
@@ -39,6 +40,8 @@ export interface StackOptions {
   configDir?: string;
   /** The manager.conf user RegDesk logs in as; `regdesk` (reads system,security) by default. */
   amiUser?: { username: string; secret: string };
+  /** The Asterisk branch the Sandbox PBX passes for; 22 by default. */
+  asteriskVersion?: SandboxAsteriskBranch;
   /** The built renderer browser mode serves; out/renderer (from `npm run build`) by default. */
   rendererDir?: string;
 }
@@ -47,11 +50,12 @@ export async function startStack({
   configDir = bundledSandboxConfig,
   amiUser = { username: 'regdesk', secret: 'regdesk-sandbox' },
   rendererDir: servedRendererDir = rendererDir,
+  asteriskVersion,
 }: StackOptions = {}): Promise<Stack> {
   if (!existsSync(join(servedRendererDir, 'index.html'))) throw new Error(`${servedRendererDir} has no index.html: run \`npm run build\` first`);
   const dataDir = mkdtempSync(join(tmpdir(), 'regdesk-e2e-'));
   const config = loadSandboxConfig(configDir);
-  const pbx = await SandboxPbx.start({ config, sipPort: 0 });
+  const pbx = await SandboxPbx.start({ config, asterisk: sandboxAsterisk(asteriskVersion), sipPort: 0 });
   const ami = await startAmiServer({ pbx, port: 0, bind: '127.0.0.1' });
   const services = await createServices({ dataDir, secrets: memoryOnly, sandbox: false });
   const lab = await services.addPbx(

@@ -72,7 +72,7 @@ describe('PbxSession full sync against replayed sessions', () => {
       ['phone1;@4b204cef0eb06b9dca5d88aa373dd704', 'sip:phone1@127.0.0.1:5072;rinstance=1ba27d1fc1b36695', '127.0.0.1', 5072, 1795676428, 'Grandstream GXP2170 1.0.11.3', 'abd35abfb19619d26c3848a0@127.0.0.1'],
     ]);
     expect(state.aor('phone1')).toMatchObject({ maxContacts: 2, removeExisting: false });
-    expect(state.endpoint('phone1')).toEqual({ name: 'phone1', aors: ['phone1'], deviceState: 'Not in use' });
+    expect(state.endpoint('phone1')).toEqual({ name: 'phone1', auths: ['phone1'], aors: ['phone1'], deviceState: 'Not in use' });
     expect(state.snapshot().contacts).toHaveLength(2);
     expect(session.status()).toMatchObject({ state: 'live', error: null });
   });

@@ -37,16 +37,19 @@ describe.runIf(requireTool('sipp', 'sip-tester'))('regdesk CLI', () => {
     rmSync(auditDir, { recursive: true, force: true });
   });
 
-  it('status --json lists phone1 with its two contacts at the limit', async () => {
+  it('status --json names the Asterisk version and lists phone1 with its two contacts at the limit', async () => {
     const r = await cli(['status', '--json'], env);
     expect(r.code).toBe(0);
-    const phone1 = (JSON.parse(r.stdout) as Array<{ row: { endpoint: string; contacts: number; atLimit: boolean } }>).find((d) => d.row.endpoint === 'phone1');
+    const status = JSON.parse(r.stdout) as { asteriskVersion: string; versionSupport: string; freepbx: boolean; endpoints: Array<{ row: { endpoint: string; contacts: number; atLimit: boolean } }> };
+    expect(status).toMatchObject({ asteriskVersion: '22.10.1', versionSupport: 'supported', freepbx: false });
+    const phone1 = status.endpoints.find((d) => d.row.endpoint === 'phone1');
     expect(phone1?.row).toMatchObject({ contacts: 2, atLimit: true });
   });
 
-  it('status prints a table with the contacts and the AT LIMIT flag', async () => {
+  it('status prints the Asterisk version, then a table with the contacts and the AT LIMIT flag', async () => {
     const r = await cli(['status'], env);
     expect(r.code).toBe(0);
+    expect(r.stdout.split('\n')[0]).toMatch(/^127\.0\.0\.1:\d+: Asterisk 22\.10\.1$/);
     expect(r.stdout).toMatch(/^phone1 {2}2\/2 {2}\[AT LIMIT\]/m);
     expect(r.stdout).toMatch(/phone1;@[0-9a-f]{32} +Grandstream GXP2170 1\.0\.11\.3 +127\.0\.0\.1:\d+ +\d+m\d\ds +NonQualified/);
   });
@@ -71,8 +74,8 @@ describe.runIf(requireTool('sipp', 'sip-tester'))('regdesk CLI', () => {
   });
 
   it('removes a contact, refuses to remove it twice, and restores it', async () => {
-    const status = JSON.parse((await cli(['status', '--json'], env)).stdout) as Array<{ row: { endpoint: string }; aors: Array<{ contacts: Array<{ id: string }> }> }>;
-    const id = status.find((d) => d.row.endpoint === 'phone1')!.aors[0]!.contacts[0]!.id;
+    const status = JSON.parse((await cli(['status', '--json'], env)).stdout) as { endpoints: Array<{ row: { endpoint: string }; aors: Array<{ contacts: Array<{ id: string }> }> }> };
+    const id = status.endpoints.find((d) => d.row.endpoint === 'phone1')!.aors[0]!.contacts[0]!.id;
 
     const removed = await cli(['remove', id, '--json'], env);
     expect(removed.code).toBe(0);

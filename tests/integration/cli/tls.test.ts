@@ -46,7 +46,7 @@ describe.runIf(requireTool('openssl', 'openssl'))('regdesk CLI over TLS', () => 
     const run = await cli(['status', '--tls-fingerprint', certificate.fingerprint, '--port', port, '--json'], env);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    const details = JSON.parse(run.stdout) as EndpointDetail[];
+    const details = (JSON.parse(run.stdout) as { endpoints: EndpointDetail[] }).endpoints;
     expect(details.map((d) => d.row.endpoint)).toEqual(expect.arrayContaining(['phone1', 'phone2', 'phone3', 'wiz1']));
   });
 

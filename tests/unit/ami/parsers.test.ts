@@ -133,12 +133,12 @@ describe('AorList, AorDetail, EndpointList', () => {
     expect(detail).toMatchObject({ endpoint: 'phone1', totalContacts: 2, contactsRegistered: 2, aor: { name: 'phone1', maxContacts: 2 } });
   });
 
-  it('reads EndpointList with its AORs and device state', () => {
+  it('reads EndpointList with its AORs, device state and auths', () => {
     expect(events('EndpointList').map((m) => ok(parseEndpointList(m)))).toEqual([
-      { name: 'phone1', aors: ['phone1'], deviceState: 'Not in use' },
-      { name: 'phone2', aors: ['phone2'], deviceState: 'Unavailable' },
-      { name: 'phone3', aors: ['phone3'], deviceState: 'Unavailable' },
-      { name: 'wiz1', aors: ['wiz1'], deviceState: 'Unavailable' },
+      { name: 'phone1', aors: ['phone1'], deviceState: 'Not in use', auths: ['phone1'] },
+      { name: 'phone2', aors: ['phone2'], deviceState: 'Unavailable', auths: ['phone2'] },
+      { name: 'phone3', aors: ['phone3'], deviceState: 'Unavailable', auths: ['phone3'] },
+      { name: 'wiz1', aors: ['wiz1'], deviceState: 'Unavailable', auths: ['wiz1-iauth'] },
     ]);
   });
 });
@@ -166,6 +166,24 @@ describe('live events', () => {
     expect(ok(parsePeerStatus(events('PeerStatus')[0]!, AT))).toEqual({ kind: 'peerStatus', endpoint: 'phone1', status: 'Reachable', at: AT });
     const sip = new AmiMessage(['Event', 'ChannelType', 'Peer', 'PeerStatus'], ['PeerStatus', 'SIP', 'SIP/100', 'Registered']);
     expect(ok(parsePeerStatus(sip, AT))).toBeNull();
+  });
+
+  it('never reads a chan_sip or IAX2 PeerStatus as the PJSIP endpoint of the same name, whatever its Peer says', () => {
+    const recorded = events('PeerStatus')[0]!;
+    const as = (channelType: string, peer: string) =>
+      new AmiMessage(recorded.keys, recorded.values.map((v, i) => (recorded.keys[i] === 'ChannelType' ? channelType : recorded.keys[i] === 'Peer' ? peer : v)));
+    expect(ok(parsePeerStatus(as('SIP', 'SIP/phone1'), AT))).toBeNull();
+    expect(ok(parsePeerStatus(as('IAX2', 'IAX2/phone1'), AT))).toBeNull();
+    // A Peer that claims PJSIP/ under another channel type is still not ours.
+    expect(ok(parsePeerStatus(as('SIP', 'PJSIP/phone1'), AT))).toBeNull();
+    expect(ok(parsePeerStatus(as('PJSIP', 'PJSIP/phone1'), AT))).toMatchObject({ endpoint: 'phone1' });
+  });
+
+  it('reads an EndpointList whose ActiveChannels is blank (Asterisk 18, 20 before 20.15)', () => {
+    const recorded = events('EndpointList')[0]!;
+    const blank = new AmiMessage(recorded.keys, recorded.values.map((v, i) => (recorded.keys[i] === 'ActiveChannels' ? '' : v)));
+    expect(blank.get('ActiveChannels')).toBe('');
+    expect(ok(parseEndpointList(blank))).toEqual(ok(parseEndpointList(recorded)));
   });
 
   it('turns the max_contacts FailedACL of transcript b into a refusal from 127.0.0.1:5073', () => {

@@ -87,6 +87,19 @@ describe('contacts as stored in the AstDB', () => {
     expect(parseStoredContactRecord(id, json).flags).toEqual(DEFAULT_STORED_FLAGS);
   });
 
+  it('reads a value stored without qualify_2xx_only (Asterisk 18, 20 before 20.12) and writes it back byte for byte', () => {
+    // Derived from the recorded 22.10.1 value with the key taken out, as those versions store
+    // it (VERSIONS.md row 2): no recording of 18 exists.
+    const [id, json] = phone1From5071!;
+    const older = json.replace('"qualify_2xx_only":"false",', '');
+    expect(older).not.toContain('qualify_2xx_only');
+    const record = parseStoredContactRecord(id, older);
+    expect(record.contact).toEqual(parseStoredContact(id, json));
+    expect(record.flags.qualify2xxOnly).toBeNull();
+    expect(serializeStoredContact(record.contact, record.flags)).toBe(older);
+    expect(serializeStoredContact(record.contact, parseStoredContactRecord(id, json).flags)).toBe(json);
+  });
+
   it('refuses malformed JSON, a non-object, a missing key and a non-numeric port with the key named', () => {
     const [id, json] = phone1From5071!;
     expect(() => parseStoredContact(id, '{"via_addr":')).toThrow(/phone1;@0ca3.*not JSON/);

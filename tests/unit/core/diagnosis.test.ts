@@ -1,10 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { adviceFor, diagnoseAor } from '../../../src-main/core/diagnosis';
+import { parseAsteriskVersion } from '../../../src-main/core/asterisk-version';
+import { adviceFor, diagnoseAor, type AdviceContext } from '../../../src-main/core/diagnosis';
 import type { Contact, Ghost } from '../../../src-main/core/types';
 import { recordedAor, recordedContactLists } from './recorded';
 
 const [phone1Pair] = recordedContactLists('a_phone1_two_contacts_queries.txt');
 const NOW = Date.parse('2026-11-26T06:01:00Z');
+/** The PBX the recordings come from. */
+const ASTERISK_22: AdviceContext = { version: parseAsteriskVersion('22.10.1'), freepbx: false };
+const at = (version: string, freepbx = false): AdviceContext => ({ version: parseAsteriskVersion(version), freepbx });
 
 describe('an AOR at its limit', () => {
   it('flags phone1 at 2/2 without remove_existing, the older of two same-address same-UA bindings as the stale candidate (recording a)', () => {
@@ -21,6 +25,8 @@ describe('an AOR at its limit', () => {
       aor: 'phone1',
       pjsipConf: '[phone1]\ntype=aor\nmax_contacts=2\nremove_existing=yes',
       wizardConf: '[phone1]\ntype = wizard\naor/max_contacts = 2\naor/remove_existing = yes',
+      freepbxConf: null,
+      omitted: [],
     });
   });
 
@@ -102,9 +108,29 @@ describe('stale contacts', () => {
 
 describe('configuration advice', () => {
   it('offers remove_unavailable only for a qualified AOR', () => {
-    expect(adviceFor(recordedAor('phone3'), ['phone3']).pjsipConf).toBe('[phone3]\ntype=aor\nmax_contacts=4\nremove_existing=yes\nremove_unavailable=yes');
-    expect(adviceFor(recordedAor('phone3'), ['phone3']).wizardConf).toContain('aor/remove_unavailable = yes');
-    expect(adviceFor(recordedAor('phone1'), ['phone1']).pjsipConf).not.toContain('remove_unavailable');
+    expect(adviceFor(recordedAor('phone3'), ['phone3'], ASTERISK_22).pjsipConf).toBe('[phone3]\ntype=aor\nmax_contacts=4\nremove_existing=yes\nremove_unavailable=yes');
+    expect(adviceFor(recordedAor('phone3'), ['phone3'], ASTERISK_22).wizardConf).toContain('aor/remove_unavailable = yes');
+    expect(adviceFor(recordedAor('phone1'), ['phone1'], ASTERISK_22).pjsipConf).not.toContain('remove_unavailable');
+  });
+
+  it('never offers remove_unavailable to a PBX whose version lacks it (before 18.8) or is unknown', () => {
+    for (const version of ['18.7.0', '17.9.4', '16.21.0', 'GIT-master-0123abc']) {
+      const advice = adviceFor(recordedAor('phone3'), ['phone3'], at(version));
+      expect(advice.pjsipConf, version).not.toContain('remove_unavailable');
+      expect(advice.wizardConf, version).not.toContain('remove_unavailable');
+      expect(advice.omitted, version).toEqual(['remove_unavailable']);
+    }
+    expect(adviceFor(recordedAor('phone3'), ['phone3']).omitted).toEqual(['remove_unavailable']);
+    for (const version of ['18.8.0', '18.26.4', '16.22.0', '19.0.0', '20.20.1', '21.12.3', '23.4.1', 'certified-20.7-cert5']) {
+      expect(adviceFor(recordedAor('phone3'), ['phone3'], at(version)).pjsipConf, version).toContain('remove_unavailable=yes');
+    }
+  });
+
+  it('on FreePBX gives the [N](+) section for pjsip.aor_custom_post.conf, keeping the GUI\'s max_contacts', () => {
+    const advice = adviceFor(recordedAor('phone3'), ['phone3'], at('20.20.1', true));
+    expect(advice.freepbxConf).toBe('; /etc/asterisk/pjsip.aor_custom_post.conf\n[phone3](+)\nremove_existing=yes\nremove_unavailable=yes');
+    expect(adviceFor(recordedAor('phone3'), ['phone3'], at('18.7.0', true)).freepbxConf).toBe('; /etc/asterisk/pjsip.aor_custom_post.conf\n[phone3](+)\nremove_existing=yes');
+    expect(adviceFor(recordedAor('phone3'), ['phone3'], ASTERISK_22).freepbxConf).toBeNull();
   });
 
   it('suggests at least one slot for an AOR that forbids registration (max_contacts 0)', () => {

@@ -101,7 +101,7 @@ export function showAor(view: RegistrarView, name: string): string[] {
     ['maximum_expiration', String(aor.maximumExpiration)],
     ['minimum_expiration', String(aor.minimumExpiration)],
     ['outbound_proxy', ''],
-    ['qualify_2xx_only', 'false'],
+    ...(view.asterisk.qualify2xxOnly ? [['qualify_2xx_only', 'false'] as [string, string]] : []),
     ['qualify_frequency', String(aor.qualifyFrequency)],
     ['qualify_timeout', aor.qualifyTimeout.toFixed(6)],
     ['remove_existing', String(aor.removeExisting)],

@@ -1,11 +1,9 @@
 // Core actions of main/manager.c: Ping (no class needed), CoreSettings and CoreStatus
-// (system or reporting), with the values Asterisk 22.10.1 reported for a default build.
+// (system or reporting), with the values Asterisk 22.10.1 reported for a default build (20.20.1
+// and 23.4.1 differ only in the two version fields: shared versions/*/CoreSettings.wire.txt).
 import { CLASS } from '../permissions';
 import { response } from '../wire';
 import type { ActionSpec } from './action';
-
-export const AMI_VERSION = '11.0.0';
-export const ASTERISK_VERSION = '22.10.1';
 
 const ping: ActionSpec = {
   category: 0,
@@ -21,10 +19,10 @@ const ping: ActionSpec = {
 
 const coreSettings: ActionSpec = {
   category: CLASS.system | CLASS.reporting,
-  run(req) {
+  run(req, { pbx }) {
     return response('Success', req.actionId, [
-      ['AMIversion', AMI_VERSION],
-      ['AsteriskVersion', ASTERISK_VERSION],
+      ['AMIversion', pbx.asterisk.amiVersion],
+      ['AsteriskVersion', pbx.asterisk.asteriskVersion],
       ['SystemName', ''],
       ['CoreMaxCalls', '0'],
       ['CoreMaxLoadAvg', '0.000000'],

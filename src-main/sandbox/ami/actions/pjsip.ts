@@ -5,6 +5,7 @@
 // (system or reporting). Objects are listed sorted by name, contacts by id, as Asterisk's
 // sorcery containers return them.
 import type { Aor, Contact, Endpoint } from '../../../core/types';
+import { fieldsOfVersion, type SandboxAsterisk } from '../../asterisk-versions';
 import type { SandboxEndpoint } from '../../config/types';
 import type { PbxView } from '../pbx-view';
 import { CLASS } from '../permissions';
@@ -30,6 +31,8 @@ export interface RegistrarView {
   aor(name: string): Aor | undefined;
   contacts: Contact[];
   contactsOf(aor: string): Contact[];
+  /** The release the sandbox passes for: which fields the objects print. */
+  asterisk: SandboxAsterisk;
 }
 
 const byName = <T extends { name: string }>(a: T, b: T): number => compare(a.name, b.name);
@@ -57,16 +60,25 @@ export function registrarView(pbx: PbxView): RegistrarView {
     aor: (name) => aorsByName.get(name),
     contacts,
     contactsOf: (aor) => byAor.get(aor) ?? [],
+    asterisk: pbx.asterisk,
   };
 }
 
 /** One list action's answer: ack, items, completion with their count. Each item is encoded as
- *  soon as its fields are made, so over 20,000 contacts no field arrays pile up for the collector. */
-function eventList<T>(req: ActionRequest, ack: string, objects: readonly T[], item: (o: T) => [event: string, fields: AmiField[]], complete: string): string {
+ *  soon as its fields are made, so over 20,000 contacts no field arrays pile up for the collector.
+ *  The fields are 22.10.1's; `asterisk` drops or blanks those its release prints otherwise. */
+function eventList<T>(
+  req: ActionRequest,
+  ack: string,
+  objects: readonly T[],
+  item: (o: T) => [event: string, fields: AmiField[]],
+  complete: string,
+  asterisk: SandboxAsterisk,
+): string {
   const parts = [listStart(req.actionId, ack)];
   for (const o of objects) {
     const [event, fields] = item(o);
-    parts.push(listItem(event, req.actionId, fields));
+    parts.push(listItem(event, req.actionId, fieldsOfVersion(fields, asterisk)));
   }
   parts.push(listComplete(complete, req.actionId, objects.length));
   return parts.join('');
@@ -83,6 +95,7 @@ const showContacts: ActionSpec = {
       contacts,
       (c) => ['ContactList', contactFields(c)],
       'ContactListComplete',
+      pbx.asterisk,
     );
   },
 };
@@ -98,6 +111,7 @@ const showAors: ActionSpec = {
       view.aors,
       (a) => ['AorList', aorFields(a, view.contactsOf(a.name))],
       'AorListComplete',
+      view.asterisk,
     );
   },
 };
@@ -117,6 +131,7 @@ const showEndpoints: ActionSpec = {
       view.endpoints,
       (e) => ['EndpointList', endpointListFields(e, view.endpointState(e.name), endpointContacts(view, e))],
       'EndpointListComplete',
+      view.asterisk,
     );
   },
 };
@@ -160,7 +175,7 @@ const showEndpoint: ActionSpec = {
     for (const aor of aors) {
       for (const c of view.contactsOf(aor.name)) items.push(['ContactStatusDetail', contactStatusFields(c)]);
     }
-    return eventList(req, 'Following are Events for each object associated with the Endpoint', items, (i) => i, 'EndpointDetailComplete');
+    return eventList(req, 'Following are Events for each object associated with the Endpoint', items, (i) => i, 'EndpointDetailComplete', view.asterisk);
   },
 };
 
@@ -174,6 +189,7 @@ const showRegistrationsInbound: ActionSpec = {
       view.aors,
       (a) => ['InboundRegistrationDetail', inboundRegistrationFields(a, view.contactsOf(a.name))],
       'InboundRegistrationDetailComplete',
+      view.asterisk,
     );
   },
 };
@@ -188,6 +204,7 @@ const showRegistrationContactStatuses: ActionSpec = {
       view.contacts,
       (c) => ['ContactStatusDetail', contactStatusFields(c)],
       'ContactStatusDetailComplete',
+      view.asterisk,
     );
   },
 };

@@ -7,6 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startAmiServer } from '../../../../src-main/sandbox/ami/server';
 import type { AmiServer } from '../../../../src-main/sandbox/ami/server';
+import { sandboxAsterisk, type SandboxAsteriskBranch } from '../../../../src-main/sandbox/asterisk-versions';
 import { CONTACT_EXPIRATION_CHECK_INTERVAL_MS, SandboxPbx } from '../../../../src-main/sandbox/pbx';
 import { hasSipp } from '../../../support/sip-phone';
 import { labConfig } from '../../../unit/sandbox/ami/recorded-lab';
@@ -52,6 +53,8 @@ export interface Replayed {
   timeScale?: number;
   timeoutMs?: number;
   phonePorts?: PhonePorts;
+  /** The Asterisk branch the sandbox passes for: the recording's (22 by default). */
+  asterisk?: SandboxAsteriskBranch;
 }
 
 /** A test per recording: replayed with sipp phones and real AMI sessions, compared message by message. */
@@ -70,15 +73,22 @@ export function describeReplays(title: string, recordings: Replayed[]): void {
       pbx = null;
     });
 
-    for (const { name, timeScale = 1, timeoutMs = 90_000, phonePorts } of recordings) {
+    for (const { name, timeScale = 1, timeoutMs = 90_000, phonePorts, asterisk } of recordings) {
       it(`reproduces ${name}`, { timeout: timeoutMs }, async () => {
         const recording = readRecording(name);
         const start = Date.now();
         const clock = (): number => start + (Date.now() - start) * timeScale;
-        pbx = await SandboxPbx.start({ config: labConfig(), sipPort: 0, clock, expiryCheckIntervalMs: CONTACT_EXPIRATION_CHECK_INTERVAL_MS / timeScale });
+        pbx = await SandboxPbx.start({
+          config: labConfig(),
+          asterisk: sandboxAsterisk(asterisk),
+          sipPort: 0,
+          clock,
+          expiryCheckIntervalMs: CONTACT_EXPIRATION_CHECK_INTERVAL_MS / timeScale,
+        });
         ami = await startAmiServer({ pbx, port: 0, clock });
         const result = await replay(recording, { sip: pbx.sipAddress, amiPort: ami.port }, timeScale, phonePorts);
         for (const phone of result.phones) expect(phone.got, phone.what).toBe(phone.recorded);
+        expect(result.banners, 'banners').toEqual(recording.banners);
         const skipped = NOT_REPLAYED[name] ?? {};
         const keep = (m: string): boolean => !Object.keys(skipped).some((id) => m.includes(`ActionID: ${id}\r\n`));
         for (const [session, recorded] of recording.received) {

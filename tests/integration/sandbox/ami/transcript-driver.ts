@@ -20,16 +20,22 @@ export type Step =
   | { kind: 'send'; session: string; text: string; actionId: string; at: number; after: Map<string, number> }
   /** tools/options_responder.py: answers OPTIONS on the phone's port for a while. */
   | { kind: 'responder'; port: number; seconds: number }
+  /** The lab's amilab.py samples taken in sessions of their own (user lab, Events: off), whose
+   *  logins the recorded sessions see as SuccessfulAuth (the 20.20.1 and 23.4.1 recordings). */
+  | { kind: 'sideSessions'; actions: string[] }
   | { kind: 'register'; user: string; port: number; contactUri: string; expires: number; password: string; status: number; userAgent: string };
 
 export interface Recording {
   steps: Step[];
   /** Messages each session received, in order. */
   received: Map<string, string[]>;
+  /** The banner each session received (the AMI version: it differs per Asterisk branch). */
+  banners: Map<string, string>;
 }
 
 const REGISTER_LINE = /^#\| REGISTER (\S+) from 127\.0\.0\.1:(\d+) Contact=<([^>]+)> Expires=(\d+) UA='([^']*)' -> SIP\/2\.0 (\d{3})/;
 const LAB_STEP = /^# ==== (?:PASSWORD='([^']*)' )?\.\/lab\.sh register /;
+const SIDE_SESSIONS_LINE = /^# ---- \(samples (.+) taken now in separate sessions\) ----$/;
 const RESPONDER_LINE = /^# options_responder\.py started on 127\.0\.0\.1:(\d+) \(pid \d+, runs (\d+) s\)/;
 
 function clockMs(time: string): number {
@@ -48,12 +54,14 @@ export function readRecording(name: string): Recording {
   const transcript = readTranscript(name);
   const steps: Step[] = [];
   const received = new Map<string, string[]>();
+  const banners = new Map<string, string>();
   const t0 = clockMs(transcript.chunks[0]?.time ?? '0:0:0');
   for (const chunk of transcript.chunks) {
     const text = chunk.bytes.toString('utf8');
     if (chunk.banner) {
       steps.push({ kind: 'connect', session: chunk.session });
       received.set(chunk.session, []);
+      banners.set(chunk.session, text);
     } else if (chunk.direction === 'sent') {
       const after = new Map([...received].map(([session, messages]) => [session, messages.length]));
       steps.push({ kind: 'send', session: chunk.session, text, actionId: /ActionID: (\S+)\r\n/.exec(text)?.[1] ?? '', at: clockMs(chunk.time) - t0, after });
@@ -68,6 +76,8 @@ export function readRecording(name: string): Recording {
   for (const [index, line] of lines.entries()) {
     const lab = LAB_STEP.exec(line);
     if (lab) password = lab[1] ?? null;
+    const side = SIDE_SESSIONS_LINE.exec(line);
+    if (side) labSteps.push({ at: index, step: { kind: 'sideSessions', actions: side[1]!.split(', ') } });
     const responder = RESPONDER_LINE.exec(line);
     if (responder) labSteps.push({ at: index, step: { kind: 'responder', port: Number(responder[1]), seconds: Number(responder[2]) } });
     const m = REGISTER_LINE.exec(line);
@@ -78,7 +88,7 @@ export function readRecording(name: string): Recording {
       step: { kind: 'register', user, port: Number(port), contactUri, expires: Number(expires), password: password ?? `pw-${user}`, status: Number(status), userAgent },
     });
   }
-  return { steps: mergeByLine(name, steps, labSteps), received };
+  return { steps: mergeByLine(name, steps, labSteps), received, banners };
 }
 
 function rawLines(name: string): string[] {
@@ -153,6 +163,7 @@ export function withReplacements(text: string, replacements: ReadonlyArray<[stri
 export interface Replay {
   /** Messages each replayed session received. */
   received: Map<string, string[]>;
+  banners: Map<string, string>;
   /** Recorded text -> replayed text for ports and contact ids that had to change. */
   replacements: Array<[string, string]>;
   /** SIP status each phone got, with the recorded one. */
@@ -169,6 +180,7 @@ export type PhonePorts = 'recorded-when-free' | 'fresh';
 /** `timeScale` > 1 replays the recorded waits that much faster (with a PBX clock as fast). */
 export async function replay(recording: Recording, target: { sip: { address: string; port: number }; amiPort: number }, timeScale = 1, phonePorts: PhonePorts = 'recorded-when-free'): Promise<Replay> {
   const clients = new Map<string, RawClient>();
+  const banners = new Map<string, string>();
   const replacements: Array<[string, string]> = [];
   const phones: Replay['phones'] = [];
   const callIds = recordedCallIds(recording);
@@ -180,7 +192,7 @@ export async function replay(recording: Recording, target: { sip: { address: str
     for (const step of recording.steps) {
       if (step.kind === 'connect') {
         const client = await rawClient(target.amiPort);
-        await client.banner;
+        banners.set(step.session, await client.banner);
         clients.set(step.session, client);
       } else if (step.kind === 'send') {
         const client = clients.get(step.session);
@@ -202,6 +214,9 @@ export async function replay(recording: Recording, target: { sip: { address: str
         if (/^Action: (Logoff|Login)\r\n/i.test(step.text) && expected > 0 && /Goodbye|Authentication failed/.test(client.messages.at(-1) ?? '')) {
           await Promise.race([client.closed, new Promise((r) => setTimeout(r, 2000))]);
         }
+        await settle();
+      } else if (step.kind === 'sideSessions') {
+        for (const action of step.actions) await sideSession(target.amiPort, action);
         await settle();
       } else if (step.kind === 'responder') {
         responders.push(await optionsResponder(portMap.get(step.port) ?? step.port, step.seconds * 1000));
@@ -225,10 +240,24 @@ export async function replay(recording: Recording, target: { sip: { address: str
       }
     }
     await settle();
-    return { received: new Map([...clients].map(([session, c]) => [session, [...c.messages]])), replacements, phones };
+    return { received: new Map([...clients].map(([session, c]) => [session, [...c.messages]])), banners, replacements, phones };
   } finally {
     for (const c of clients.values()) c.close();
     for (const stop of responders) stop();
+  }
+}
+
+/** One amilab.py sample: log in as lab, one action, log off. */
+async function sideSession(amiPort: number, action: string): Promise<void> {
+  const client = await rawClient(amiPort);
+  try {
+    await client.banner;
+    client.send('Action: Login\r\nUsername: lab\r\nSecret: labsecret\r\nEvents: off\r\nActionID: side-1\r\n\r\n');
+    await client.waitFor(() => client.messages.some((m) => m.includes('ActionID: side-1\r\n')), 5000);
+    client.send(`Action: ${action}\r\nActionID: side-2\r\n\r\n`);
+    await client.waitFor(() => client.messages.some((m) => m.includes('ActionID: side-2\r\n')), 5000);
+  } finally {
+    client.close();
   }
 }
 

@@ -2,6 +2,7 @@
 // with), and a PbxView holding exactly the state a transcript recorded: its contacts as
 // PJSIPShowContacts listed them and its AstDB as DBGetTree listed it. Replaying recorded real
 // state lets the AMI answers be compared byte for byte with Asterisk's.
+import { sandboxAsterisk } from '../../../../src-main/sandbox/asterisk-versions';
 import { parseSandboxConfig } from '../../../../src-main/sandbox/config/load';
 import type { SandboxConfig } from '../../../../src-main/sandbox/config/types';
 import type { AmiEventOut, AstDbView, PbxView } from '../../../../src-main/sandbox/ami/pbx-view';
@@ -203,6 +204,7 @@ export function recordedPbx(transcript: string, session: string, actionId: strin
     [...statuses.values()].filter((c) => astdb.get('registrar/contact', c.id) !== undefined);
   return {
     config,
+    asterisk: sandboxAsterisk('22'),
     astdb,
     qualified,
     startedAt,
