@@ -26,6 +26,8 @@ export interface SandboxOptions {
   expiryCheckIntervalMs?: number;
   /** Scripted phones that register, refresh, and one that reboots until its AOR refuses it. */
   demoPhones?: boolean;
+  /** Multiplies every delay of the demo script (0.01: the refused phone shows within a second). */
+  demoTimeScale?: number;
   /** Asterisk-style log lines (refused requests, demo phones); dropped by default. */
   log?: (line: string) => void;
 }
@@ -69,7 +71,8 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   }
   // Demo phones call the registrar on loopback even when it listens on every address.
   const loopback = bind === '::' ? '::1' : bind === '0.0.0.0' ? '127.0.0.1' : pbx.sipAddress.address;
-  const demo = opts.demoPhones ? startDemoPhones({ address: loopback, port: pbx.sipAddress.port }, config, opts.log ? { log: opts.log } : {}) : null;
+  const demoOptions = { ...(opts.log ? { log: opts.log } : {}), ...(opts.demoTimeScale ? { timeScale: opts.demoTimeScale } : {}) };
+  const demo = opts.demoPhones ? startDemoPhones({ address: loopback, port: pbx.sipAddress.port }, config, demoOptions) : null;
   return {
     config,
     pbx,

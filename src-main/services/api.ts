@@ -34,6 +34,8 @@ export interface ServiceError {
   message: string;
   /** tlsUntrusted / tlsMismatch: the SHA-256 fingerprint the PBX presented (`AB:CD:...`), to compare and pin. */
   tlsFingerprint?: string;
+  /** permission: the AMI action Asterisk denied and the manager.conf `write` classes that allow it (any one). */
+  denied?: { action: string; writeClasses: string[] };
 }
 
 export interface PbxSummary {
@@ -102,6 +104,8 @@ export interface DialStrings {
   computed: string;
   /** What Asterisk itself answered to Getvar PJSIP_DIAL_CONTACTS(endpoint); null if it could not be asked. */
   asterisk: string | null;
+  /** Why Asterisk could not be asked (e.g. the AMI user may not run Getvar); null when it answered. */
+  asteriskError: ServiceError | null;
 }
 
 export interface Settings {

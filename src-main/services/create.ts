@@ -21,7 +21,7 @@ import {
   type ServiceEvents,
 } from './api';
 import { AuditLog } from './audit-log';
-import { PbxLink, serviceCode } from './pbx-link';
+import { PbxLink, serviceErrorOf } from './pbx-link';
 import { ProfileStore, type StoredProfile } from './profiles';
 import { startSandboxHost, type SandboxHost, type SandboxHostOptions } from './sandbox-host';
 import { SettingsStore } from './settings';
@@ -239,16 +239,15 @@ export async function createServices(opts: ServicesOptions): Promise<RegDeskServ
     async dialStrings(pbxId, endpoint) {
       const link = liveLink(pbxId);
       const computed = dialContacts(link.requireState(), endpoint);
-      let asterisk: string | null = null;
       try {
-        asterisk = await link.session.dialString(endpoint);
+        return { computed, asterisk: await link.session.dialString(endpoint), asteriskError: null };
       } catch (err) {
         if (!(err instanceof AmiError)) throw err;
-        // A name RegDesk refuses to send is the caller's error; anything else (a timeout, a
-        // dropped connection) is shown as "could not ask Asterisk" beside the computed value.
+        // A name RegDesk refuses to send is the caller's error; anything else (a denied Getvar, a
+        // timeout, a dropped connection) is shown, with its reason, beside the computed value.
         if (err.code === 'invalidArgument' || err.code === 'headerInjection') throw new ServiceFailure('invalidArgument', err.message);
+        return { computed, asterisk: null, asteriskError: serviceErrorOf(err) };
       }
-      return { computed, asterisk };
     },
 
     async getSettings() {
@@ -274,6 +273,7 @@ const REMOVAL_CODES: Record<RemovalErrorCode, ServiceError['code']> = {
   gone: 'contactGone',
   changed: 'contactChanged',
   exists: 'contactChanged',
+  alreadyRestored: 'contactChanged',
   notApplied: 'protocol',
   notFound: 'notFound',
 };
@@ -284,7 +284,7 @@ async function asServiceCall<T>(op: () => Promise<T>): Promise<T> {
     return await op();
   } catch (err) {
     if (err instanceof ServiceFailure) throw err;
-    if (err instanceof AmiError) throw new ServiceFailure(serviceCode(err.code), err.message);
+    if (err instanceof AmiError) throw new ServiceFailure(serviceErrorOf(err).code, err.message);
     if (err instanceof RemovalError) throw new ServiceFailure(REMOVAL_CODES[err.code], err.message);
     throw new ServiceFailure('internal', (err as Error).message);
   }

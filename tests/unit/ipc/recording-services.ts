@@ -81,7 +81,7 @@ export class RecordingServices implements RegDeskServices {
   }
   async dialStrings(...args: Parameters<RegDeskServices['dialStrings']>) {
     this.record('dialStrings', args);
-    return { computed: 'PJSIP/phone1/sip:phone1@127.0.0.1:5061', asterisk: null };
+    return { computed: 'PJSIP/phone1/sip:phone1@127.0.0.1:5061', asterisk: null, asteriskError: null };
   }
   async getSettings() {
     this.record('getSettings', []);
