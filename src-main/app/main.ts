@@ -22,7 +22,7 @@ const iconDir = app.isPackaged ? join(process.resourcesPath, 'icons') : join(her
 let window: BrowserWindow | null = null;
 let tray: Tray | null = null;
 let pbxs: PbxSummary[] = [];
-let settings: Settings = { language: 'system', theme: 'system', startAtLogin: false };
+let settings: Settings = { language: 'system', theme: 'system', startAtLogin: false, showSandbox: true };
 
 function language(): Language {
   return settings.language === 'system' ? systemLanguage(app.getLocale()) : settings.language;

@@ -23,6 +23,7 @@ export const en = {
   'settings.light': 'Light',
   'settings.dark': 'Dark',
   'settings.startAtLogin': 'Start at login',
+  'settings.showSandbox': 'Show the Sandbox PBX',
   'lang.en': 'English',
   'lang.ja': '日本語',
 

@@ -25,6 +25,7 @@ export const ja: Record<MessageKey, string> = {
   'settings.light': 'ライト',
   'settings.dark': 'ダーク',
   'settings.startAtLogin': 'ログイン時に起動',
+  'settings.showSandbox': 'サンドボックス PBX を表示',
   'lang.en': 'English',
   'lang.ja': '日本語',
 

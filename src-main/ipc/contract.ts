@@ -27,6 +27,7 @@ const settings = v.strictObject({
   language: v.picklist(['system', 'en', 'ja']),
   theme: v.picklist(['system', 'light', 'dark']),
   startAtLogin: v.boolean(),
+  showSandbox: v.boolean(),
 });
 
 /** The operations the renderer may call (RegDeskServices without `on` and `close`). */

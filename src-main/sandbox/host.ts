@@ -14,8 +14,12 @@ export const BUNDLED_SANDBOX_CONFIG = join(import.meta.dirname, '..', '..', 'res
 export interface SandboxOptions {
   /** pjsip.conf, optional pjsip_wizard.conf and manager.conf; the bundled demo configuration by default. */
   configDir?: string;
+  /** The configuration already loaded (instead of configDir). */
+  config?: SandboxConfig;
   /** Default 127.0.0.1. */
   bind?: string;
+  /** Where AMI listens when not on `bind` (manager.conf bindaddr). */
+  amiBind?: string;
   /** 0 (the default) = any free port. */
   sipPort?: number;
   amiPort?: number;
@@ -43,7 +47,7 @@ export interface Sandbox {
 
 export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
   const bind = opts.bind ?? '127.0.0.1';
-  const config = loadSandboxConfig(opts.configDir ?? BUNDLED_SANDBOX_CONFIG);
+  const config = opts.config ?? loadSandboxConfig(opts.configDir ?? BUNDLED_SANDBOX_CONFIG);
   const pbx = await SandboxPbx.start({
     config,
     bind,
@@ -55,14 +59,14 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   let ami: AmiServer;
   let amiTls: AmiServer | null = null;
   try {
-    ami = await startAmiServer({ pbx, bind, port: opts.amiPort ?? 0 });
+    ami = await startAmiServer({ pbx, bind: opts.amiBind ?? bind, port: opts.amiPort ?? 0 });
   } catch (err) {
     await pbx.close();
     throw err;
   }
   if (opts.amiTls) {
     try {
-      amiTls = await startAmiServer({ pbx, bind, port: opts.amiTls.port ?? 0, tls: { cert: opts.amiTls.cert, key: opts.amiTls.key } });
+      amiTls = await startAmiServer({ pbx, bind: opts.amiBind ?? bind, port: opts.amiTls.port ?? 0, tls: { cert: opts.amiTls.cert, key: opts.amiTls.key } });
     } catch (err) {
       await ami.close();
       await pbx.close();

@@ -112,6 +112,8 @@ export interface Settings {
   language: 'system' | 'en' | 'ja';
   theme: 'system' | 'light' | 'dark';
   startAtLogin: boolean;
+  /** List the built-in Sandbox PBX (and keep it connected); false hides it. */
+  showSandbox: boolean;
 }
 
 /** Events pushed from main to every front end. */

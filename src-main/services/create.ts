@@ -23,7 +23,8 @@ import {
 import { AuditLog } from './audit-log';
 import { PbxLink, serviceErrorOf } from './pbx-link';
 import { ProfileStore, type StoredProfile } from './profiles';
-import { startSandboxHost, type SandboxHost, type SandboxHostOptions } from './sandbox-host';
+import type { SandboxHost, SandboxHostOptions } from './sandbox-host';
+import { ASTERISK_DEFAULT_PORTS, startSandboxOnStablePorts, type SandboxPorts } from './sandbox-ports';
 import { SettingsStore } from './settings';
 
 export const SANDBOX_PBX_ID = 'sandbox';
@@ -37,7 +38,7 @@ export interface ServicesOptions {
    * its demo phones, so a fresh install shows a refused phone and its stuck contact within a
    * minute; tests pass their own options (no demo phones) to drive phones themselves.
    */
-  sandbox?: SandboxHostOptions | false;
+  sandbox?: (SandboxHostOptions & { preferredPorts?: SandboxPorts }) | false;
   /** Epoch ms; injectable for tests. */
   now?: () => number;
 }
@@ -154,10 +155,35 @@ export async function createServices(opts: ServicesOptions): Promise<RegDeskServ
   }
 
   if (opts.sandbox !== false) {
-    sandbox = await startSandboxHost({ astdbFile: join(opts.dataDir, 'sandbox-astdb.json'), ...(opts.sandbox ?? { demoPhones: true }) });
+    // The app prefers Asterisk's own ports; tests pass the ports they may use.
+    const { preferredPorts, ...hostOptions } = opts.sandbox ?? { demoPhones: true, preferredPorts: ASTERISK_DEFAULT_PORTS };
+    sandbox = await startSandboxOnStablePorts(
+      { astdbFile: join(opts.dataDir, 'sandbox-astdb.json'), ...hostOptions },
+      preferredPorts ?? { sip: 0, ami: 0 },
+      settings.sandboxPorts(),
+      (ports) => settings.setSandboxPorts(ports),
+    );
     const e: PbxEntry = { id: SANDBOX_PBX_ID, name: 'Sandbox PBX', kind: 'sandbox', host: sandbox.login.host, port: sandbox.login.port, username: sandbox.login.username, tls: false, tlsFingerprint: null, link: null };
     entries.set(e.id, e);
-    connect(e, sandbox.login);
+    // A hidden sandbox stays quiet: no rows, no badge, no refusal alerts from its demo phones.
+    if (settings.get().showSandbox) connect(e, sandbox.login);
+  }
+
+  /** Real PBXs first (the app opens on the first one); the Sandbox last, unless hidden. */
+  function listed(): PbxEntry[] {
+    const all = [...entries.values()];
+    const sandboxShown = settings.get().showSandbox;
+    return [...all.filter((e) => e.kind !== 'sandbox'), ...all.filter((e) => e.kind === 'sandbox' && sandboxShown)];
+  }
+
+  async function showSandbox(show: boolean): Promise<void> {
+    const e = entries.get(SANDBOX_PBX_ID);
+    if (!e || !sandbox) return;
+    if (show && !e.link) connect(e, sandbox.login);
+    if (!show) {
+      await disconnect(e);
+      emit('pbxRemoved', { pbxId: e.id });
+    }
   }
   for (const p of profiles.list()) {
     const e = profileEntry(p);
@@ -168,7 +194,7 @@ export async function createServices(opts: ServicesOptions): Promise<RegDeskServ
 
   return {
     async listPbxs() {
-      return [...entries.values()].map(summary);
+      return listed().map(summary);
     },
 
     async addPbx(profile: PbxProfileInput, secret: string) {
@@ -255,7 +281,10 @@ export async function createServices(opts: ServicesOptions): Promise<RegDeskServ
     },
 
     async setSettings(next) {
-      return settings.set(next);
+      const wasShown = settings.get().showSandbox;
+      const saved = settings.set(next);
+      if (saved.showSandbox !== wasShown) await showSandbox(saved.showSandbox);
+      return saved;
     },
 
     on(event, listener) {

@@ -49,7 +49,7 @@ export class AppState {
   notice = $state.raw<Notice | null>(null);
   error = $state.raw<ServiceError | null>(null);
   form = $state.raw<PbxForm | null>(null);
-  settings = $state<Settings>({ language: 'system', theme: 'system', startAtLogin: false });
+  settings = $state<Settings>({ language: 'system', theme: 'system', startAtLogin: false, showSandbox: true });
   /** PBX ids whose missing `security` read permission the admin has acknowledged. */
   acknowledgedSecurity = $state<string[]>([]);
   transportLost = $state(false);
@@ -101,8 +101,13 @@ export class AppState {
 
   private upsertPbx(pbx: PbxSummary): void {
     const index = this.pbxs.findIndex((p) => p.id === pbx.id);
-    if (index === -1) this.pbxs.push(pbx);
-    else this.pbxs[index] = pbx;
+    if (index !== -1) this.pbxs[index] = pbx;
+    else {
+      // Real PBXs come first and the Sandbox last, as listPbxs orders them.
+      const sandboxAt = this.pbxs.findIndex((p) => p.kind === 'sandbox');
+      if (pbx.kind === 'sandbox' || sandboxAt === -1) this.pbxs.push(pbx);
+      else this.pbxs.splice(sandboxAt, 0, pbx);
+    }
   }
 
   private removePbxLocally(pbxId: string): void {

@@ -74,7 +74,7 @@ describe('the AMI secret of a saved PBX profile on disk', () => {
       const first = await createServices({ dataDir, secrets, sandbox: { demoPhones: false } });
       await first.addPbx({ name: 'Office', host: '127.0.0.1', port: ami.port, username: 'regdesk', tls: false }, secret);
       await whenLive(first);
-      await first.setSettings({ language: 'ja', theme: 'dark', startAtLogin: false });
+      await first.setSettings({ language: 'ja', theme: 'dark', startAtLogin: false, showSandbox: true });
       await first.close();
       const second = await createServices({ dataDir, secrets, sandbox: { demoPhones: false } });
       if (reopenConnects) await whenLive(second);

@@ -85,7 +85,7 @@ export class RecordingServices implements RegDeskServices {
   }
   async getSettings() {
     this.record('getSettings', []);
-    return { language: 'system' as const, theme: 'system' as const, startAtLogin: false };
+    return { language: 'system' as const, theme: 'system' as const, startAtLogin: false, showSandbox: true };
   }
   async setSettings(...args: Parameters<RegDeskServices['setSettings']>) {
     this.record('setSettings', args);
