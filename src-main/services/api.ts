@@ -20,6 +20,8 @@ export const SERVICE_ERROR_CODES = [
   'notFound',
   'invalidArgument',
   'noKeystore',
+  /** The RegDesk passphrase entered does not open the vault; nothing was changed. */
+  'wrongPassphrase',
   'storage',
   'internal',
   /** AMI over TLS: the certificate is not verified by the system CAs and none is pinned. */
@@ -116,6 +118,16 @@ export interface Settings {
   showSandbox: boolean;
 }
 
+/**
+ * How AMI secrets are kept: `keystore` (the OS's), `passphrase` (sealed on disk with the
+ * admin's RegDesk passphrase; `locked` until it is entered in this run), or `memory` (no
+ * keystore and no passphrase: kept until RegDesk stops).
+ */
+export interface SecretsStatus {
+  store: 'keystore' | 'passphrase' | 'memory';
+  locked: boolean;
+}
+
 /** Events pushed from main to every front end. */
 export interface ServiceEvents {
   pbxChanged: PbxSummary;
@@ -138,6 +150,11 @@ export interface RegDeskServices {
   removeContact(pbxId: PbxId, contactId: string, expectedUri: string): Promise<RemovalResult>;
   restoreContact(pbxId: PbxId, auditId: string): Promise<void>;
   dialStrings(pbxId: PbxId, endpoint: string): Promise<DialStrings>;
+  secretsStatus(): Promise<SecretsStatus>;
+  /** Without a keystore: seal secrets on disk with this passphrase from now on (and those kept in memory). */
+  setPassphrase(passphrase: string): Promise<SecretsStatus>;
+  /** Enter the passphrase once per start; the PBXs whose secrets it opens connect. */
+  unlockSecrets(passphrase: string): Promise<SecretsStatus>;
   getSettings(): Promise<Settings>;
   setSettings(settings: Settings): Promise<Settings>;
   on<K extends keyof ServiceEvents>(event: K, listener: (payload: ServiceEvents[K]) => void): () => void;

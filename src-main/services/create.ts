@@ -17,10 +17,12 @@ import {
   type PbxSummary,
   type RegDeskServices,
   type SecretStore,
+  type SecretsStatus,
   type ServiceError,
   type ServiceEvents,
 } from './api';
 import { AuditLog } from './audit-log';
+import { PassphraseVault } from './passphrase-vault';
 import { PbxLink, serviceErrorOf } from './pbx-link';
 import { ProfileStore, type StoredProfile } from './profiles';
 import type { SandboxHost, SandboxHostOptions } from './sandbox-host';
@@ -32,6 +34,7 @@ export const SANDBOX_PBX_ID = 'sandbox';
 export interface ServicesOptions {
   /** The user data folder: profiles, settings, the audit log, the sandbox's AstDB. */
   dataDir: string;
+  /** The OS keystore (Electron), or a PassphraseVault where there is none (browser mode). */
   secrets: SecretStore;
   /**
    * The built-in Sandbox PBX; false to run without it. When omitted (the app), it runs with
@@ -148,9 +151,20 @@ export async function createServices(opts: ServicesOptions): Promise<RegDeskServ
     };
   }
 
+  const vault = opts.secrets instanceof PassphraseVault ? opts.secrets : null;
+
+  function secretsStatus(): SecretsStatus {
+    if (!vault) return { store: opts.secrets.isAvailable() ? 'keystore' : 'memory', locked: false };
+    const state = vault.state();
+    return { store: state === 'none' ? 'memory' : 'passphrase', locked: state === 'locked' };
+  }
+
   function connectProfile(e: PbxEntry): void {
     const secret = profiles.secret(e.id);
-    if (secret === null) throw new ServiceFailure('noKeystore', 'the AMI secret of this PBX was not kept (no OS keystore); enter it again');
+    if (secret === null && vault?.state() === 'locked' && profiles.hasSealedSecret(e.id)) {
+      throw new ServiceFailure('noKeystore', 'the AMI secret of this PBX is sealed with the RegDesk passphrase: enter the passphrase first');
+    }
+    if (secret === null) throw new ServiceFailure('noKeystore', 'the AMI secret of this PBX was not kept (no OS keystore and no RegDesk passphrase); enter it again');
     connect(e, { host: e.host, port: e.port, username: e.username, secret, tls: e.tls ? { pinnedFingerprint: e.tlsFingerprint } : null });
   }
 
@@ -274,6 +288,27 @@ export async function createServices(opts: ServicesOptions): Promise<RegDeskServ
         if (err.code === 'invalidArgument' || err.code === 'headerInjection') throw new ServiceFailure('invalidArgument', err.message);
         return { computed, asterisk: null, asteriskError: serviceErrorOf(err) };
       }
+    },
+
+    async secretsStatus() {
+      return secretsStatus();
+    },
+
+    async setPassphrase(passphrase) {
+      if (!vault) throw new ServiceFailure('invalidArgument', 'secrets are kept by the operating system keystore here; no passphrase is needed');
+      await vault.create(passphrase);
+      profiles.sealMemorySecrets();
+      return secretsStatus();
+    },
+
+    async unlockSecrets(passphrase) {
+      if (!vault) return secretsStatus();
+      await vault.unlock(passphrase);
+      // The PBXs that stayed disconnected for want of their secret connect now.
+      for (const e of entries.values()) {
+        if (e.kind === 'asterisk' && !e.link && profiles.secret(e.id) !== null) connectProfile(e);
+      }
+      return secretsStatus();
     },
 
     async getSettings() {

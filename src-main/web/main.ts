@@ -5,22 +5,11 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ServiceFailure, type SecretStore } from '../services/api';
 import { createServices } from '../services/create';
+import { PassphraseVault } from '../services/passphrase-vault';
 import { startWebServer } from './server';
 
 const loopback = new Set(['127.0.0.1', '::1', 'localhost']);
-
-/** Plain Node has no OS keystore: secrets stay in the services' memory for this run only. */
-const noKeystore: SecretStore = {
-  isAvailable: () => false,
-  encrypt: () => {
-    throw new ServiceFailure('noKeystore', 'browser mode has no OS keystore');
-  },
-  decrypt: () => {
-    throw new ServiceFailure('noKeystore', 'browser mode has no OS keystore');
-  },
-};
 
 const { values } = parseArgs({
   options: {
@@ -55,7 +44,9 @@ if (!loopback.has(values.bind)) {
   );
 }
 
-const services = await createServices({ dataDir: values['data-dir'], secrets: noKeystore });
+// Plain Node has no OS keystore: secrets are sealed with the admin's RegDesk passphrase once
+// one is set (entered once per start, in the page), and kept in memory for this run until then.
+const services = await createServices({ dataDir: values['data-dir'], secrets: new PassphraseVault(values['data-dir']) });
 const server = await startWebServer({ services, rendererDir, host: values.bind, port });
 console.log(`RegDesk (browser mode) is listening. Open this URL (it carries the one-time access token):\n\n  ${server.url}\n`);
 

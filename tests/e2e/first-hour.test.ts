@@ -10,6 +10,7 @@ import { startAmiServer, type AmiServer } from '../../src-main/sandbox/ami/serve
 import { SandboxPbx } from '../../src-main/sandbox/pbx';
 import type { RegDeskServices, SecretStore } from '../../src-main/services/api';
 import { createServices } from '../../src-main/services/create';
+import { PassphraseVault } from '../../src-main/services/passphrase-vault';
 import { startWebServer, type WebServer } from '../../src-main/web/server';
 import { findChromium, launchChromium, toolsVerdict } from './support/browser';
 import { bundledSandboxConfig, rendererDir } from './support/stack';
@@ -98,4 +99,63 @@ describe.runIf(verdict.run || verdict.failure !== null)('browser mode, first hou
       await stack.close();
     }
   }, 60_000);
+
+  it('keeps saved secrets across a restart with a RegDesk passphrase, entered once in the page; a wrong one is refused and loses nothing', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'regdesk-e2e-vault-'));
+    const pbx = await SandboxPbx.start({ config: loadSandboxConfig(bundledSandboxConfig), sipPort: 0 });
+    const ami = await startAmiServer({ pbx, port: 0, bind: '127.0.0.1' });
+    const start = async () => {
+      const services = await createServices({ dataDir, secrets: new PassphraseVault(dataDir), sandbox: false });
+      return { services, web: await startWebServer({ services, rendererDir, port: 0 }) };
+    };
+    let run = await start();
+    const context = await browser.newContext({ locale: 'en-US' });
+    try {
+      const page = await context.newPage();
+      await page.goto(run.web.url);
+      // Without a passphrase the form says plainly that the secret lives in memory only.
+      await page.getByRole('button', { name: 'Add PBX' }).click();
+      const form = page.getByRole('dialog');
+      expect(await form.locator('#secret-note').textContent()).toContain('kept in memory only');
+      await form.getByLabel('Name').fill('Office PBX');
+      await form.getByLabel('Host').fill('127.0.0.1');
+      await form.getByLabel('AMI port').fill(String(ami.port));
+      await form.getByLabel('AMI user').fill('regdesk');
+      await form.getByLabel('AMI secret').fill('regdesk-sandbox');
+      await form.getByRole('button', { name: 'Save' }).click();
+      await page.getByText('Live').waitFor({ timeout: 15_000 });
+
+      await page.getByRole('button', { name: 'Set a passphrase' }).click();
+      await page.getByLabel('RegDesk passphrase', { exact: true }).fill('short');
+      await page.getByLabel('Passphrase again').fill('short');
+      await page.getByRole('button', { name: 'Seal secrets with this passphrase' }).click();
+      await page.getByText('The passphrase needs at least 8 characters.').waitFor();
+      await page.getByLabel('RegDesk passphrase', { exact: true }).fill('jump host passphrase');
+      await page.getByLabel('Passphrase again').fill('jump host passphrase');
+      await page.getByRole('button', { name: 'Seal secrets with this passphrase' }).click();
+      await page.getByText('AMI secrets are sealed on disk with your RegDesk passphrase.').waitFor();
+
+      // Restart: new services and server on the same data folder.
+      await run.web.close();
+      await run.services.close();
+      run = await start();
+      await page.goto(run.web.url);
+      await page.getByRole('heading', { name: 'Enter your RegDesk passphrase' }).waitFor();
+      expect(await page.locator('.pbx-host').textContent()).toContain('Disconnected');
+      await page.getByLabel('RegDesk passphrase', { exact: true }).fill('not it at all');
+      await page.getByRole('button', { name: 'Unlock' }).click();
+      await page.getByText('Wrong passphrase. Nothing was changed; try again.').waitFor();
+      await page.getByLabel('RegDesk passphrase', { exact: true }).fill('jump host passphrase');
+      await page.getByRole('button', { name: 'Unlock' }).click();
+      await expect.poll(() => page.locator('.pbx-host').textContent(), { timeout: 15_000 }).toContain('Live');
+      expect(await page.getByRole('heading', { name: 'Enter your RegDesk passphrase' }).count()).toBe(0);
+    } finally {
+      await context.close();
+      await run.web.close();
+      await run.services.close();
+      await ami.close();
+      await pbx.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 90_000);
 });

@@ -83,6 +83,18 @@ export class RecordingServices implements RegDeskServices {
     this.record('dialStrings', args);
     return { computed: 'PJSIP/phone1/sip:phone1@127.0.0.1:5061', asterisk: null, asteriskError: null };
   }
+  async secretsStatus() {
+    this.record('secretsStatus', []);
+    return { store: 'memory' as const, locked: false };
+  }
+  async setPassphrase(...args: Parameters<RegDeskServices['setPassphrase']>) {
+    this.record('setPassphrase', args);
+    return { store: 'passphrase' as const, locked: false };
+  }
+  async unlockSecrets(...args: Parameters<RegDeskServices['unlockSecrets']>) {
+    this.record('unlockSecrets', args);
+    return { store: 'passphrase' as const, locked: false };
+  }
   async getSettings() {
     this.record('getSettings', []);
     return { language: 'system' as const, theme: 'system' as const, startAtLogin: false, showSandbox: true };
