@@ -74,6 +74,7 @@ export const en = {
   'form.secretNote': 'The secret is encrypted with the operating system keystore and never shown again.',
   'form.secretNotePassphrase': 'No operating system keystore here: the secret is sealed on disk with your RegDesk passphrase and never shown again.',
   'form.secretNoteMemory': 'No operating system keystore here and no RegDesk passphrase set: the secret is kept in memory only, and after RegDesk restarts you enter it again. Set a passphrase under “Secrets” in the sidebar to keep it sealed on disk.',
+  'form.secretNoteMemoryOnly': 'No operating system keystore here: the secret is kept in memory only, until RegDesk quits.',
   'form.secretNoteLocked': 'Enter your RegDesk passphrase first (at the top of the page) so that this secret is sealed on disk; until then it is kept in memory only.',
   'form.tls': 'Use TLS',
   'form.tlsNote': 'Asterisk serves AMI over TLS on its tlsbindaddr port, usually 5039 (manager.conf tlsenable = yes).',

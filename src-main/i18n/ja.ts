@@ -76,6 +76,7 @@ export const ja: Record<MessageKey, string> = {
   'form.secretNote': 'シークレットは OS のキーストアで暗号化され、二度と表示されません。',
   'form.secretNotePassphrase': 'この環境には OS のキーストアがありません。シークレットは RegDesk のパスフレーズで暗号化してディスクに保存され、二度と表示されません。',
   'form.secretNoteMemory': 'この環境には OS のキーストアがなく、RegDesk のパスフレーズも未設定です。シークレットはメモリにのみ保持され、RegDesk の再起動後に入力し直す必要があります。ディスクに暗号化して保存するには、サイドバーの「シークレット」でパスフレーズを設定してください。',
+  'form.secretNoteMemoryOnly': 'この環境には OS のキーストアがありません。シークレットは RegDesk を終了するまでメモリにのみ保持します。',
   'form.secretNoteLocked': 'このシークレットをディスクに暗号化して保存するには、先にページ上部で RegDesk のパスフレーズを入力してください。それまではメモリにのみ保持します。',
   'form.tls': 'TLS を使う',
   'form.tlsNote': 'Asterisk は TLS の AMI を tlsbindaddr のポート (通常 5039) で提供します (manager.conf の tlsenable = yes)。',

@@ -126,6 +126,8 @@ export interface Settings {
 export interface SecretsStatus {
   store: 'keystore' | 'passphrase' | 'memory';
   locked: boolean;
+  /** Whether a RegDesk passphrase can be set here (browser mode; not the desktop app). */
+  passphraseAvailable: boolean;
 }
 
 /** Events pushed from main to every front end. */

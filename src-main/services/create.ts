@@ -154,9 +154,9 @@ export async function createServices(opts: ServicesOptions): Promise<RegDeskServ
   const vault = opts.secrets instanceof PassphraseVault ? opts.secrets : null;
 
   function secretsStatus(): SecretsStatus {
-    if (!vault) return { store: opts.secrets.isAvailable() ? 'keystore' : 'memory', locked: false };
+    if (!vault) return { store: opts.secrets.isAvailable() ? 'keystore' : 'memory', locked: false, passphraseAvailable: false };
     const state = vault.state();
-    return { store: state === 'none' ? 'memory' : 'passphrase', locked: state === 'locked' };
+    return { store: state === 'none' ? 'memory' : 'passphrase', locked: state === 'locked', passphraseAvailable: true };
   }
 
   function connectProfile(e: PbxEntry): void {

@@ -52,7 +52,7 @@ export class AppState {
   form = $state.raw<PbxForm | null>(null);
   settings = $state<Settings>({ language: 'system', theme: 'system', startAtLogin: false, showSandbox: true });
   /** How AMI secrets are kept; `locked`: the RegDesk passphrase must be entered this run. */
-  secrets = $state.raw<SecretsStatus>({ store: 'keystore', locked: false });
+  secrets = $state.raw<SecretsStatus>({ store: 'keystore', locked: false, passphraseAvailable: false });
   /** The last failed passphrase operation (wrong passphrase, too short), shown by its form. */
   secretsError = $state.raw<ServiceError | null>(null);
   /** PBX ids whose missing `security` read permission the admin has acknowledged. */

@@ -101,20 +101,20 @@ describe('the AMI secret of a saved PBX profile on disk', () => {
     ami = await startRecordingAmi(secret);
     dataDir = mkdtempSync(join(tmpdir(), 'regdesk-secrets-'));
     const first = await createServices({ dataDir, secrets: new PassphraseVault(dataDir), sandbox: false });
-    expect(await first.secretsStatus()).toEqual({ store: 'memory', locked: false });
+    expect(await first.secretsStatus()).toEqual({ store: 'memory', locked: false, passphraseAvailable: true });
     // Added before the passphrase: kept in memory, then sealed when the passphrase is set.
     await first.addPbx({ name: 'Office', host: '127.0.0.1', port: ami.port, username: 'regdesk', tls: false }, secret);
     await whenLive(first);
-    expect(await first.setPassphrase(passphrase)).toEqual({ store: 'passphrase', locked: false });
+    expect(await first.setPassphrase(passphrase)).toEqual({ store: 'passphrase', locked: false, passphraseAvailable: true });
     await first.close();
 
     const second = await createServices({ dataDir, secrets: new PassphraseVault(dataDir), sandbox: false });
-    expect(await second.secretsStatus()).toEqual({ store: 'passphrase', locked: true });
+    expect(await second.secretsStatus()).toEqual({ store: 'passphrase', locked: true, passphraseAvailable: true });
     expect((await second.listPbxs())[0]!.state).toBe('disconnected');
     const before = filesUnder(dataDir).map((f) => [f, readFileSync(f).toString('base64')]);
     await expect(second.unlockSecrets('not the passphrase')).rejects.toMatchObject({ code: 'wrongPassphrase' });
     expect(filesUnder(dataDir).map((f) => [f, readFileSync(f).toString('base64')])).toEqual(before);
-    expect(await second.unlockSecrets(passphrase)).toEqual({ store: 'passphrase', locked: false });
+    expect(await second.unlockSecrets(passphrase)).toEqual({ store: 'passphrase', locked: false, passphraseAvailable: true });
     await whenLive(second);
     await second.close();
 

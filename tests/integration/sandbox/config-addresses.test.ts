@@ -11,17 +11,22 @@ import { freePorts } from '../../support/ports';
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 
-/** Start `npm run sandbox -- <args>` and resolve with its "listening" line, then stop it. */
-function listeningLine(args: string[]): Promise<string> {
+/** Start `npm run sandbox -- <args>` and resolve with its "listening" line, then stop it
+ *  (after `runFor` ms, e.g. to let its demo phones register). */
+function listeningLine(args: string[], runFor = 0): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(TSX, [join(ROOT, 'src-main', 'sandbox', 'main.ts'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
+    let stopping = false;
     const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
     child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
       const line = out.split('\n').find((l) => l.includes('listening:'));
-      if (line) child.kill('SIGTERM');
+      if (line && !stopping) {
+        stopping = true;
+        setTimeout(() => child.kill('SIGTERM'), runFor);
+      }
     });
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     child.on('close', () => {
@@ -60,5 +65,12 @@ describe('npm run sandbox -- --config DIR', () => {
     const [, sip, ami] = /SIP udp 127\.0\.0\.1:(\d+), AMI tcp 127\.0\.0\.1:(\d+)/.exec(line)!;
     expect(Number(sip)).not.toBe(ports.sip);
     expect(Number(ami)).not.toBe(ports.ami);
+  });
+
+  it('runs the README line "--demo --astdb FILE": demo phones register and their contacts are kept in FILE (on loopback, any ports)', async () => {
+    const astdb = join(dir, 'sandbox-astdb.json');
+    await listeningLine(['--demo', '--astdb', astdb, '--bind', '127.0.0.1', '--sip-port', '0', '--ami-port', '0'], 2500);
+    const kept = JSON.parse(readFileSync(astdb, 'utf8')) as Record<string, string>;
+    expect(Object.keys(kept).some((k) => k.includes('registrar/contact/201;@'))).toBe(true);
   });
 });

@@ -85,15 +85,15 @@ export class RecordingServices implements RegDeskServices {
   }
   async secretsStatus() {
     this.record('secretsStatus', []);
-    return { store: 'memory' as const, locked: false };
+    return { store: 'memory' as const, locked: false, passphraseAvailable: true };
   }
   async setPassphrase(...args: Parameters<RegDeskServices['setPassphrase']>) {
     this.record('setPassphrase', args);
-    return { store: 'passphrase' as const, locked: false };
+    return { store: 'passphrase' as const, locked: false, passphraseAvailable: true };
   }
   async unlockSecrets(...args: Parameters<RegDeskServices['unlockSecrets']>) {
     this.record('unlockSecrets', args);
-    return { store: 'passphrase' as const, locked: false };
+    return { store: 'passphrase' as const, locked: false, passphraseAvailable: true };
   }
   async getSettings() {
     this.record('getSettings', []);
