@@ -10,6 +10,14 @@ export function firstErrorLine(text) {
 
 /** Packages npm installs that only `npm run dist` (electron-builder) uses. */
 const DIST_ONLY = new Set(['node-abi', '@electron/rebuild', '@electron/node-gyp', 'app-builder-lib', 'electron-builder', 'dmg-builder', 'electron-builder-squirrel-windows']);
+/** Packages that only download and unpack the desktop app's Electron binary. */
+const ELECTRON_DOWNLOAD = new Set(['electron', '@electron/get', '@electron-internal/extract-zip']);
+
+function usedFor(name) {
+  if (DIST_ONLY.has(name)) return 'it is used only by `npm run dist` (installers)';
+  if (ELECTRON_DOWNLOAD.has(name)) return 'it only fetches the desktop app\'s Electron binary (without it `npm start` opens browser mode)';
+  return null;
+}
 
 /**
  * npm's EBADENGINE warnings (a block of lines per package) folded into one line per package;
@@ -30,9 +38,8 @@ export function foldEngineWarnings(stderr, nodeVersion = process.version) {
     if (current && required) packages.set(current, required);
   }
   const lines = [...packages].map(([pkg, required]) => {
-    const name = pkg.replace(/@[^@]*$/, '');
-    const use = DIST_ONLY.has(name) ? 'it is used only by `npm run dist` (installers), so everything else runs' : 'npm installed it anyway';
-    return `regdesk: ${pkg} asks for Node ${required} and this is ${nodeVersion}; ${use}.`;
+    const use = usedFor(pkg.replace(/@[^@]*$/, ''));
+    return `regdesk: ${pkg} asks for Node ${required} and this is ${nodeVersion}; ${use ?? 'npm installed it anyway'}.`;
   });
   return { lines, rest };
 }

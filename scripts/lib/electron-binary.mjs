@@ -23,5 +23,8 @@ export function ensureElectron(dir, log = console.log) {
   const r = spawnSync(process.execPath, [join(electronDir, 'install.js')], { cwd: electronDir, encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'], timeout: 180_000 });
   const bin = electronBinary(electronDir);
   if (bin) return { bin, reason: null };
-  return { bin: null, reason: r.error ? r.error.message : `its download failed (${firstErrorLine(r.stderr ?? '')})` };
+  // electron's installer (@electron/get) asks for Node 22.12: say so where this Node is older.
+  const [major, minor] = process.versions.node.split('.').map(Number);
+  const oldNode = major < 22 || (major === 22 && minor < 12) ? `; its installer needs Node 22.12 or newer, this is ${process.version}` : '';
+  return { bin: null, reason: r.error ? r.error.message : `its download failed (${firstErrorLine(r.stderr ?? '')})${oldNode}` };
 }

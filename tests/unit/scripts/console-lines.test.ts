@@ -16,13 +16,21 @@ npm warn EBADENGINE   package: 'node-abi@4.24.0',
 npm warn EBADENGINE   required: { node: '>=22.12.0' },
 npm warn EBADENGINE   current: { node: 'v20.20.2', npm: '10.8.2' }
 npm warn EBADENGINE }
+npm warn EBADENGINE Unsupported engine {
+npm warn EBADENGINE   package: 'electron@45.5.0',
+npm warn EBADENGINE   required: { node: '>= 22.12.0' },
+npm warn EBADENGINE   current: { node: 'v20.20.2', npm: '10.8.2' }
+npm warn EBADENGINE }
 npm warn deprecated inflight@1.0.6: This module is not supported
 `;
 
 describe('set-up output', () => {
   it('folds EBADENGINE blocks into one line per package and keeps the other warnings', () => {
     const { lines, rest } = foldEngineWarnings(NPM_STDERR, 'v20.20.2') as { lines: string[]; rest: string[] };
-    expect(lines).toEqual(['regdesk: node-abi@4.24.0 asks for Node >=22.12.0 and this is v20.20.2; it is used only by `npm run dist` (installers), so everything else runs.']);
+    expect(lines).toEqual([
+      'regdesk: node-abi@4.24.0 asks for Node >=22.12.0 and this is v20.20.2; it is used only by `npm run dist` (installers).',
+      "regdesk: electron@45.5.0 asks for Node >= 22.12.0 and this is v20.20.2; it only fetches the desktop app's Electron binary (without it `npm start` opens browser mode).",
+    ]);
     expect(rest).toEqual(['npm warn deprecated inflight@1.0.6: This module is not supported']);
   });
 
@@ -33,7 +41,8 @@ describe('set-up output', () => {
       writeFileSync(join(dir, 'install.js'), "console.error(new TypeError('fetch failed').stack); process.exit(1);\n");
       const logged: string[] = [];
       const result = ensureElectron(dir, (line: string) => logged.push(line)) as { bin: string | null; reason: string };
-      expect(result).toEqual({ bin: null, reason: 'its download failed (TypeError: fetch failed)' });
+      expect(result.bin).toBeNull();
+      expect(result.reason).toMatch(/^its download failed \(TypeError: fetch failed\)(; its installer needs Node 22\.12 or newer, this is v\d+\.\d+\.\d+)?$/);
       expect(logged).toEqual(['regdesk: downloading the Electron binary (first run)...']);
     } finally {
       rmSync(dir, { recursive: true, force: true });
