@@ -192,6 +192,14 @@ function watch(o: CliOptions, out: Out): Promise<boolean> {
     const print = (text: string, json: object) => out.write(o.json ? JSON.stringify(json) + '\n' : text + '\n');
     let printedState = session.status().state;
     let warnedSecurity = false;
+    if (sandbox) {
+      const sip = `${uriHost(sandbox.pbx.sipAddress.address)}:${sandbox.pbx.sipAddress.port}`;
+      print(
+        `-- Sandbox PBX: SIP udp ${sip} (register as <endpoint>@${sip}, password pw-<endpoint>), AMI tcp ${pbxLabel}`,
+        { event: 'sandbox', sip: sandbox.pbx.sipAddress, ami: { address: sandbox.ami.address, port: sandbox.ami.port } },
+      );
+    }
+    print(`-- watching ${pbxLabel} (${session.state()!.endpoints().length} endpoints); Ctrl-C to stop`, { event: 'watching', pbx: pbxLabel });
     // Every refusal is printed: a terminal log is not rate-limited like notifications.
     const link = new PbxLink(session, new RefusalAlertPolicy(0), 'cli', {
       rows: () => {},
@@ -220,14 +228,6 @@ function watch(o: CliOptions, out: Out): Promise<boolean> {
       const { storedValue: _stored, ...entry } = e;
       print(auditLine(e), { event: 'audit', ...entry });
     });
-    if (sandbox) {
-      const sip = `${uriHost(sandbox.pbx.sipAddress.address)}:${sandbox.pbx.sipAddress.port}`;
-      print(
-        `-- Sandbox PBX: SIP udp ${sip} (register as <endpoint>@${sip}, password pw-<endpoint>), AMI tcp ${pbxLabel}`,
-        { event: 'sandbox', sip: sandbox.pbx.sipAddress, ami: { address: sandbox.ami.address, port: sandbox.ami.port } },
-      );
-    }
-    print(`-- watching ${pbxLabel} (${session.state()!.endpoints().length} endpoints); Ctrl-C to stop`, { event: 'watching', pbx: pbxLabel });
     return new Promise<boolean>((resolve) => {
       const stop = () => {
         process.off('SIGINT', stop);

@@ -99,5 +99,8 @@ async function main(): Promise<number> {
   }
 }
 
+// `regdesk watch | head`: the reader went away, which ends the command, not in a stack trace.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => process.exit(err.code === 'EPIPE' ? EXIT_OK : EXIT_REFUSED));
+
 // Exit explicitly: a finished command must never linger on a forgotten handle.
 process.exit(await main());

@@ -55,6 +55,12 @@ describe('regdesk CLI on the built-in sandbox', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^-- Sandbox PBX: SIP udp 127\.0\.0\.1:\d+ \(register as <endpoint>@127\.0\.0\.1:\d+, password pw-<endpoint>\), AMI tcp 127\.0\.0\.1:\d+$/m);
   });
+
+  it('watch --sandbox --demo shows the demo phones registering, each line naming its contact', async () => {
+    const r = await cli(['watch', '--sandbox', '--demo', '--for', '2'], { REGDESK_DATA_DIR: dataDir });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^\d\d:\d\d:\d\d {2}201 +registered sip:201@127\.0\.0\.1:\d+;rinstance=[0-9a-f]+$/m);
+  });
 });
 
 describe.runIf(requireTool('sipp', 'sip-tester'))('regdesk CLI against a Sandbox PBX with sipp phones', () => {
