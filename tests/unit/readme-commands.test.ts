@@ -1,7 +1,8 @@
 // Every command the README gives a newcomer is run by a test or by .ci/run (issue 14 item 15):
 // a README command no test runs is how the first-hour problems slipped through. Each command
-// of the README's sh blocks must be listed here with the file that runs it and what in that file
-// shows it runs (its distinctive arguments); a new README command without a runner fails.
+// of the README (its sh blocks, and `npm ...`, `npx ...`, `node ...` in the text) must be listed
+// here with the file that runs it and what in that file shows it runs (its distinctive
+// arguments), or in NOT_RUN with the reason; a new README command in neither list fails.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -34,6 +35,24 @@ const RUNNERS: Record<string, Runner> = {
   'npm run sandbox -- --bind 0.0.0.0 --astdb sandbox-astdb.json': { file: 'tests/integration/sandbox/config-addresses.test.ts', evidence: ["'--astdb', astdb, '--bind', '127.0.0.1'"], differs: 'bound to 127.0.0.1: tests listen on loopback only' },
   'npm run sandbox -- --config /etc/asterisk': { file: 'tests/integration/sandbox/config-addresses.test.ts', evidence: ["listeningLine(['--config', dir])"], differs: 'a copy of the bundled configuration with the ports changed' },
   'npm run web -- --port 8765': { file: 'tests/e2e/web-instance.test.ts', evidence: ["'--port', '0'"], differs: 'port 0' },
+  'npm run web': { file: 'tests/e2e/web-instance.test.ts', evidence: ["'src-main', 'web', 'main.ts'"] },
+  'npm run web -- --sandbox-ports SIP,AMI': { file: 'tests/e2e/web-instance.test.ts', evidence: ["'--sandbox-ports', '0,0'"] },
+  'npm ci': { file: '.ci/run', evidence: ['npm ci'] },
+  'npm run sandbox -- --ami-tls-cert FILE --ami-tls-key FILE': { file: 'tests/integration/sandbox/ami/tls-main.test.ts', evidence: ["'--ami-tls-cert', certificate.certFile, '--ami-tls-key', certificate.keyFile"] },
+  'REGDESK_SCREENSHOTS=1 npx vitest run tests/e2e/web-flow.test.ts': { file: 'tests/e2e/support/flow.ts', evidence: ['REGDESK_SCREENSHOTS'], differs: 'it is a test run itself; npm test runs the same file without the variable' },
+};
+
+/** README commands no test runs, each with the reason. Keep this list short. */
+const NOT_RUN: Record<string, string> = {
+  'npm link': 'installs the regdesk command globally: outside what a test may change',
+  'npm run dist': 'installers: needs Node 22.12 and the Electron download; built by the GitHub workflow (issue 14 item 16)',
+  'npm run dist -- --linux': 'as npm run dist',
+  'npm run dist -- --win': 'as npm run dist',
+  'npm run dist -- --mac': 'as npm run dist',
+  'npm run bench': 'benchmarks: about 13 minutes of the machine to themselves; run by hand, figures in bench/results',
+  'npm run bench -- cold-sync event-path': 'as npm run bench',
+  'npx tsx bench/renderer-table.ts': 'as npm run bench',
+  'node resources/icons/generate-icons.mjs': 'redraws the committed icons; a developer tool, not a newcomer step',
 };
 
 /** Commands that configure something outside RegDesk: nothing for a test here to run. */
@@ -42,15 +61,24 @@ const NOT_OURS = new Set(['ssh -L 8765:127.0.0.1:8765 jump-host']);
 function readmeCommands(): string[] {
   const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
   const blocks = [...readme.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]!);
-  return blocks.flatMap((b) => b.split('\n')).map((line) => line.replace(/\s{2,}#.*$|\s+#\s.*$/, '').trimEnd()).filter((line) => line.trim() !== '');
+  const inBlocks = blocks.flatMap((b) => b.split('\n')).map((line) => line.replace(/\s{2,}#.*$|\s+#\s.*$/, '').trimEnd());
+  // `npm ...` in the text, possibly broken over two lines.
+  const prose = readme.replace(/```[\s\S]*?```/g, '');
+  const inline = [...prose.matchAll(/`((?:[A-Z_]+=\S+ )?(?:npm|npx|node) [^`]+)`/g)].map((m) => m[1]!.replace(/\s+/g, ' '));
+  return [...new Set([...inBlocks, ...inline])].filter((line) => line.trim() !== '');
 }
 
 describe('the README commands', () => {
   it('are each run by a test or by .ci/run', () => {
     const commands = readmeCommands();
     expect(commands.length).toBeGreaterThan(10);
-    const unrun = commands.filter((c) => !NOT_OURS.has(c) && !(c in RUNNERS));
+    const unrun = commands.filter((c) => !NOT_OURS.has(c) && !(c in RUNNERS) && !(c in NOT_RUN));
     expect(unrun, 'README commands that no test runs: add the test, then list it here').toEqual([]);
+  });
+
+  it('lists only commands the README still gives', () => {
+    const commands = new Set(readmeCommands());
+    expect([...Object.keys(RUNNERS), ...Object.keys(NOT_RUN)].filter((c) => !commands.has(c))).toEqual([]);
   });
 
   it('name runners that still run them', () => {
