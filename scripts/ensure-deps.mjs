@@ -6,6 +6,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { foldEngineWarnings } from './lib/console-lines.mjs';
 
 const root = join(import.meta.dirname, '..');
 const forTests = process.argv.includes('--for-tests');
@@ -28,9 +29,21 @@ function has(cmd) {
   return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
 }
 
+/** npm ci, with its EBADENGINE warning blocks folded into one line per package. */
+function npmCi() {
+  const r = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: ['ignore', 'inherit', 'pipe'], encoding: 'utf8' });
+  const { lines, rest } = foldEngineWarnings(r.stderr ?? '');
+  for (const line of rest) console.error(line);
+  for (const line of lines) console.warn(line);
+  if (r.status !== 0) {
+    console.error(`regdesk: 'npm ci' failed (exit ${r.status ?? r.signal})`);
+    process.exit(r.status ?? 1);
+  }
+}
+
 if (npmDepsStale()) {
   console.log('regdesk: installing npm dependencies (npm ci)...');
-  run('npm', ['ci', '--no-audit', '--no-fund']);
+  npmCi();
 }
 
 if (forTests) {

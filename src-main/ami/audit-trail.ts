@@ -43,4 +43,6 @@ export interface AuditTrail {
   /** Resolves once the record is durable; rejects (and nothing is done) otherwise. */
   append(record: AuditRecord): Promise<void>;
   entry(id: string): AuditEntry | undefined;
+  /** All entries, oldest first. */
+  entries(): AuditEntry[];
 }

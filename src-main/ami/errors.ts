@@ -1,5 +1,6 @@
 // Every failure the AMI bridge reports is an AmiError with a stable code, so front ends can
 // word it per language and the CLI can map it to an exit code.
+import { writeAdvice, writeClassesFor } from './privileges';
 
 export type AmiErrorCode =
   /** Asterisk answered `Message: Authentication failed` (wrong secret or unknown user). */
@@ -16,6 +17,8 @@ export type AmiErrorCode =
   | 'disconnected'
   /** Asterisk answered `Response: Error` to an action. */
   | 'actionFailed'
+  /** Asterisk answered `Permission denied`: the AMI user's `write` classes do not allow the action. */
+  | 'permission'
   /** A value meant for an AMI header contains CR, LF or NUL. */
   | 'headerInjection'
   /** An argument RegDesk refuses before asking Asterisk (e.g. a dialplan-function argument separator in a name). */
@@ -50,14 +53,26 @@ export class AmiHeaderInjectionError extends AmiError {
   }
 }
 
-/** Asterisk answered `Response: Error`; `amiMessage` is its `Message:` text. */
+/** manager.c's answer to an action outside the user's write classes. */
+const PERMISSION_DENIED = 'Permission denied';
+
+/** Asterisk answered `Response: Error`; `amiMessage` is its `Message:` text. A `Permission
+ *  denied` has the code `permission` and names the write classes the action needs. */
 export class AmiActionError extends AmiError {
   static override readonly errorName = 'AmiActionError';
+  /** For a permission error: the manager.conf `write` classes that allow the action (any one). */
+  readonly writeClasses: readonly string[] | null;
   constructor(
     readonly action: string,
     readonly amiMessage: string,
   ) {
-    super('actionFailed', `${action} failed: ${amiMessage}`);
+    const denied = amiMessage === PERMISSION_DENIED;
+    const advice = denied ? writeAdvice(action) : null;
+    super(
+      denied ? 'permission' : 'actionFailed',
+      advice ? `Asterisk denied ${action} to this AMI user (Permission denied); in manager.conf give the user ${advice}` : `${action} failed: ${amiMessage}`,
+    );
+    this.writeClasses = denied ? writeClassesFor(action) : null;
   }
 }
 

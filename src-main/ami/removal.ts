@@ -21,6 +21,8 @@ export type RemovalErrorCode =
   | 'changed'
   /** Restore: a contact with that id is registered again; putting the old value back would overwrite it. */
   | 'exists'
+  /** Restore: this removal was already undone (by this or another RegDesk sharing the audit log). */
+  | 'alreadyRestored'
   /** Asterisk still lists the contact after DBDel, or does not after DBPut. */
   | 'notApplied'
   /** Restore: no such removal in the audit log, or one that did not happen. */
@@ -104,6 +106,10 @@ export async function restoreContact(session: PbxSession, auditEntryId: string, 
   const removal = audit.entry(auditEntryId);
   if (!removal || removal.action !== 'removeContact') throw new RemovalError('notFound', `no removal ${auditEntryId} in the audit log`);
   if (removal.outcome === 'failed') throw new RemovalError('notFound', `removal ${auditEntryId} did not happen (${removal.error ?? 'failed'}): nothing to restore`);
+  const done = audit.entries().find((e) => e.restoreOf === auditEntryId && e.outcome === 'done');
+  if (done) {
+    throw new RemovalError('alreadyRestored', `removal ${auditEntryId} was already restored at ${new Date(done.outcomeAt ?? done.at).toISOString()} (audit ${done.id})`);
+  }
   const { contactId, aor } = removal;
   const connection = session.liveConnection();
   if (await readStoredContact(connection, contactId)) {

@@ -334,7 +334,7 @@ function resyncChanges(previous: RegistrarState | null, next: RegistrarState): S
   const changes: StateChange[] = [];
   if (previous) {
     for (const c of previous.snapshot().contacts) {
-      if (!next.contact(c.id)) changes.push({ kind: 'contactRemoved', contactId: c.id, aor: c.aor, endpoint: c.endpoint, reason: 'unregisteredOrExpired' });
+      if (!next.contact(c.id)) changes.push({ kind: 'contactRemoved', contactId: c.id, uri: c.uri, aor: c.aor, endpoint: c.endpoint, reason: 'unregisteredOrExpired' });
     }
   }
   const snapshot = next.snapshot();

@@ -35,7 +35,7 @@ const iconDir = app.isPackaged ? join(process.resourcesPath, 'icons') : join(her
 let window: BrowserWindow | null = null;
 let tray: Tray | null = null;
 let pbxs: PbxSummary[] = [];
-let settings: Settings = { language: 'system', theme: 'system', startAtLogin: false };
+let settings: Settings = { language: 'system', theme: 'system', startAtLogin: false, showSandbox: true };
 let quitting = false;
 
 const launch = launchCommand({ execPath: process.execPath, isPackaged: app.isPackaged, appPath: app.getAppPath(), env: process.env });

@@ -9,10 +9,13 @@ import { RemovalError, removeContact, restoreContact } from '../ami/removal';
 import { PbxSession } from '../ami/session';
 import type { AmiTlsOptions } from '../ami/tls';
 import type { RefusalAlert } from '../services/api';
+import type { AuditEntry } from '../ami/audit-trail';
+import { followAuditLog } from '../services/audit-follow';
 import { AuditLog } from '../services/audit-log';
 import { defaultDataDir } from '../services/paths';
 import { PbxLink } from '../services/pbx-link';
 import { startSandboxHost, type SandboxHost } from '../services/sandbox-host';
+import { uriHost } from '../sandbox/sip/message';
 import { formatEndpoint, formatPbxHeader, versionWarning } from './format';
 
 export interface CliOptions {
@@ -25,6 +28,8 @@ export interface CliOptions {
   /** AMI over TLS; null: plain TCP. */
   tls: AmiTlsOptions | null;
   sandbox: boolean;
+  /** --sandbox only: run its demo phones (status: fast-forwarded until a phone is refused). */
+  demo: boolean;
   json: boolean;
   auditLog: string | null;
   timeoutMs: number;
@@ -52,18 +57,32 @@ options:
   --tls-fingerprint FP   or be exactly this one: its SHA-256 fingerprint, as openssl x509 -noout -fingerprint -sha256
                          prints it (implies --tls; env REGDESK_AMI_TLS_FINGERPRINT)
   --sandbox              run against a built-in Sandbox PBX instead of an Asterisk
+  --demo                 with --sandbox: demo phones register, and one is refused (status shows AT LIMIT and STALE)
   --json                 machine-readable output (watch: one JSON object per line)
   --timeout MS           connect/sync deadline (default 10000)
   --for SECONDS          watch: stop after this long
   --audit-log PATH       default: <user data folder>/audit.jsonl (shared with the app)
-exit codes: 0 ok, 1 refused, 2 connection or authentication error
+  -h, --help             this text
+exit codes: 0 ok, 1 refused or usage error, 2 connection or authentication error
 `;
 
+/** A refusal with its reason: printed on stderr as `regdesk: <message>`, exit code 1. */
+export class CliRefusal extends Error {}
+
 type Out = { write(text: string): unknown };
+
+/** A refused operation: its JSON on stdout with --json (for scripts), the reason on stderr always. */
+function refuse(o: CliOptions, out: Out, reason: string, json: object): false {
+  if (o.json) out.write(JSON.stringify(json) + '\n');
+  process.stderr.write(`regdesk: ${reason}\n`);
+  return false;
+}
 
 interface Connected {
   session: PbxSession;
   pbxLabel: string;
+  /** The built-in Sandbox PBX when --sandbox was given. */
+  sandbox: SandboxHost | null;
   close(): Promise<void>;
 }
 
@@ -77,7 +96,8 @@ async function connectPbx(o: CliOptions): Promise<Connected> {
     tls: o.tls,
   };
   if (o.sandbox) {
-    sandbox = await startSandboxHost();
+    // status wants the end state at once: the demo script runs 100 times faster there.
+    sandbox = await startSandboxHost({ demoPhones: o.demo, ...(o.command === 'status' ? { demoTimeScale: 0.01 } : {}) });
     login = sandbox.login;
   } else if (!o.user || !o.secret) {
     throw new Error('need --user and a secret (REGDESK_AMI_SECRET or --secret), or --sandbox');
@@ -89,11 +109,35 @@ async function connectPbx(o: CliOptions): Promise<Connected> {
   };
   try {
     await session.whenLive(o.timeoutMs);
+    if (sandbox && o.demo && o.command === 'status') await demoRefused(session, o.timeoutMs);
   } catch (err) {
     await close();
     throw err;
   }
-  return { session, pbxLabel: `${login.host}:${login.port}`, close };
+  return { session, pbxLabel: `${login.host}:${login.port}`, sandbox, close };
+}
+
+/** Until the demo's rebooting phone has been refused and every contact is read in full. */
+function demoRefused(session: PbxSession, timeoutMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let refused = false;
+    const complete = () => session.state()!.endpoints().every((e) => e.aors.every((a) => session.state()!.contactsOfAor(a).every((c) => c.userAgent !== '')));
+    const check = setInterval(() => {
+      if (!refused || !complete()) return;
+      finish();
+      resolve();
+    }, 50);
+    const timer = setTimeout(() => {
+      finish();
+      reject(new Error(`the demo phones did not reach their refused state within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const unsubscribe = session.onChange((changes) => (refused ||= changes.some((c) => c.kind === 'refused')));
+    const finish = () => {
+      clearInterval(check);
+      clearTimeout(timer);
+      unsubscribe();
+    };
+  });
 }
 
 async function withPbx<T>(o: CliOptions, run: (c: Connected) => Promise<T>): Promise<T> {
@@ -111,7 +155,7 @@ function openAudit(o: CliOptions): Promise<AuditLog> {
 
 function requireArg(o: CliOptions, what: string): string {
   const value = o.args[0];
-  if (!value) throw new Error(`${o.command} needs ${what}\n${USAGE}`);
+  if (!value) throw new CliRefusal(`${o.command} needs ${what}\n${USAGE}`);
   return value;
 }
 
@@ -131,6 +175,12 @@ function status(o: CliOptions, out: Out): Promise<boolean> {
   });
 }
 
+function auditLine(e: AuditEntry): string {
+  const time = new Date(e.outcomeAt ?? e.at).toISOString().slice(11, 19);
+  const what = e.action === 'removeContact' ? 'removed by RegDesk' : 'restored by RegDesk';
+  return `${time}  ${e.endpoint.padEnd(12)} ${what} ${e.uri} (${e.contactId}; audit ${e.id}, ${e.pbx})`;
+}
+
 function historyLine(endpoint: string, e: EndpointHistoryEntry): string {
   const time = new Date(e.at).toISOString().slice(11, 19);
   const source = e.source ? ` from ${e.source.addr}:${e.source.port}` : '';
@@ -144,10 +194,17 @@ function alertLine(a: Omit<RefusalAlert, 'pbxId' | 'pbxName'>): string {
 }
 
 function watch(o: CliOptions, out: Out): Promise<boolean> {
-  return withPbx(o, ({ session, pbxLabel }) => {
+  return withPbx(o, async ({ session, pbxLabel, sandbox }) => {
     const print = (text: string, json: object) => out.write(o.json ? JSON.stringify(json) + '\n' : text + '\n');
     let printedState = session.status().state;
     let warnedSecurity = false;
+    if (sandbox) {
+      const sip = `${uriHost(sandbox.pbx.sipAddress.address)}:${sandbox.pbx.sipAddress.port}`;
+      print(
+        `-- Sandbox PBX: SIP udp ${sip} (register as <endpoint>@${sip}, password pw-<endpoint>), AMI tcp ${pbxLabel}`,
+        { event: 'sandbox', sip: sandbox.pbx.sipAddress, ami: { address: sandbox.ami.address, port: sandbox.ami.port } },
+      );
+    }
     // Every refusal is printed: a terminal log is not rate-limited like notifications.
     const link = new PbxLink(session, new RefusalAlertPolicy(0), 'cli', {
       rows: () => {},
@@ -173,11 +230,18 @@ function watch(o: CliOptions, out: Out): Promise<boolean> {
     const [versionLine, warning] = formatPbxHeader(pbxLabel, facts);
     print(`-- watching ${versionLine} (${session.state()!.endpoints().length} endpoints); Ctrl-C to stop`, { event: 'watching', pbx: pbxLabel, ...facts });
     if (warning) print(`-- ${warning}`, { event: 'versionWarning', message: versionWarning(facts) });
+    // Removals and restores by any RegDesk sharing the audit log; Asterisk announces neither.
+    // Only those of an AOR this PBX has: the log also holds other PBXs' entries.
+    const follower = await followAuditLog(o.auditLog ?? join(defaultDataDir(), 'audit.jsonl'), (e) => {
+      if (!session.state()?.aor(e.aor)) return;
+      const { storedValue: _stored, ...entry } = e;
+      print(auditLine(e), { event: 'audit', ...entry });
+    });
     return new Promise<boolean>((resolve) => {
       const stop = () => {
         process.off('SIGINT', stop);
         clearTimeout(timer);
-        void link.close().then(() => resolve(true));
+        void Promise.all([follower.close(), link.close()]).then(() => resolve(true));
       };
       process.on('SIGINT', stop);
       const timer = o.forSeconds === null ? undefined : setTimeout(stop, o.forSeconds * 1000);
@@ -190,18 +254,14 @@ async function remove(o: CliOptions, out: Out): Promise<boolean> {
   const audit = await openAudit(o);
   return withPbx(o, async ({ session, pbxLabel }) => {
     const contact = session.state()!.contact(id);
-    if (!contact) {
-      out.write(o.json ? JSON.stringify({ removed: false, reason: 'gone', contactId: id }) + '\n' : `no contact ${id} is registered\n`);
-      return false;
-    }
+    if (!contact) return refuse(o, out, `no contact ${id} is registered`, { removed: false, reason: 'gone', contactId: id });
     try {
       const r = await removeContact(session, id, contact.uri, audit, { pbx: pbxLabel });
       out.write(o.json ? JSON.stringify({ removed: true, ...r }) + '\n' : `removed ${id} (${contact.uri}); undo: regdesk restore ${r.auditId}\n`);
       return true;
     } catch (err) {
       if (!(err instanceof RemovalError)) throw err;
-      out.write(o.json ? JSON.stringify({ removed: false, reason: err.code, message: err.message }) + '\n' : `not removed: ${err.message}\n`);
-      return false;
+      return refuse(o, out, `not removed: ${err.message}`, { removed: false, reason: err.code, message: err.message });
     }
   });
 }
@@ -216,8 +276,7 @@ async function restore(o: CliOptions, out: Out): Promise<boolean> {
       return true;
     } catch (err) {
       if (!(err instanceof RemovalError)) throw err;
-      out.write(o.json ? JSON.stringify({ restored: false, reason: err.code, message: err.message }) + '\n' : `not restored: ${err.message}\n`);
-      return false;
+      return refuse(o, out, `not restored: ${err.message}`, { restored: false, reason: err.code, message: err.message });
     }
   });
 }
@@ -231,6 +290,7 @@ function sameTargets(a: string, b: string): boolean {
 function dial(o: CliOptions, out: Out): Promise<boolean> {
   const endpoint = requireArg(o, 'an endpoint name');
   return withPbx(o, async ({ session }) => {
+    if (!session.state()!.endpoint(endpoint)) return refuse(o, out, `no endpoint ${endpoint}`, { endpoint, reason: 'notFound' });
     const computed = dialContacts(session.state()!, endpoint);
     const asterisk = await session.dialString(endpoint);
     const agree = sameTargets(computed, asterisk);
@@ -269,6 +329,6 @@ export async function runCommand(o: CliOptions, out: Out): Promise<boolean> {
       out.write(USAGE);
       return true;
     default:
-      throw new Error(`unknown command ${JSON.stringify(o.command)}\n${USAGE}`);
+      throw new CliRefusal(`unknown command ${JSON.stringify(o.command)}\n${USAGE}`);
   }
 }

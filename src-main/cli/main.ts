@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 // regdesk: the registrar core and AMI bridge from a terminal, for admins on SSH.
-// Exit codes: 0 ok, 1 operation refused (contact gone or changed, unknown endpoint...),
-// 2 connection or authentication error. Errors are one line on stderr.
+// Exit codes: 0 ok (and --help), 1 operation refused (contact gone or changed, unknown
+// endpoint...) or a usage error, 2 connection or authentication error. Every error line on
+// stderr starts with `regdesk:`; a usage error is followed by the usage.
 import { parseArgs } from 'node:util';
 import { AmiError, AmiTlsError } from '../ami/errors';
 import { normalizeFingerprint } from '../ami/tls';
 import { checkHeaderText } from '../ami/writer';
 import { ServiceFailure } from '../services/api';
-import { runCommand, USAGE, type CliOptions } from './commands';
+import { CliRefusal, runCommand, USAGE, type CliOptions } from './commands';
 
 const EXIT_OK = 0;
 const EXIT_REFUSED = 1;
@@ -27,6 +28,7 @@ function parse(argv: string[]): CliOptions {
       tls: { type: 'boolean', default: false },
       'tls-fingerprint': { type: 'string' },
       sandbox: { type: 'boolean', default: false },
+      demo: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       'audit-log': { type: 'string' },
       timeout: { type: 'string' },
@@ -51,8 +53,10 @@ function parse(argv: string[]): CliOptions {
   }
   const forSeconds = values.for === undefined ? null : Number(values.for);
   if (forSeconds !== null && !(forSeconds > 0)) throw new UsageError(`invalid --for ${values.for}`);
+  if (values.demo && !values.sandbox) throw new UsageError('--demo runs the demo phones of the built-in Sandbox PBX: it goes with --sandbox');
+  if (!values.help && positionals[0] === undefined) throw new UsageError('no command given');
   return {
-    command: values.help ? 'help' : (positionals[0] ?? 'help'),
+    command: values.help ? 'help' : positionals[0]!,
     args: positionals.slice(1),
     host: values.host ?? env.REGDESK_AMI_HOST ?? '127.0.0.1',
     port,
@@ -61,6 +65,7 @@ function parse(argv: string[]): CliOptions {
     secret: values.secret ?? env.REGDESK_AMI_SECRET ?? '',
     tls,
     sandbox: values.sandbox ?? false,
+    demo: values.demo ?? false,
     json: values.json ?? false,
     auditLog: values['audit-log'] ?? null,
     timeoutMs,
@@ -91,10 +96,13 @@ async function main(): Promise<number> {
     const code = err instanceof AmiError || err instanceof ServiceFailure ? err.code : 'internal';
     process.stderr.write(`regdesk: ${(err as Error).message}\n`);
     if (err instanceof AmiTlsError) process.stderr.write(`regdesk: ${TLS_TRUST_HINT[err.code]} --tls-fingerprint ${err.fingerprint}\n`);
-    if (err instanceof UsageError) return EXIT_REFUSED;
+    if (err instanceof UsageError || err instanceof CliRefusal) return EXIT_REFUSED;
     return CONNECTION_CODES.has(code) ? EXIT_CONNECTION : EXIT_REFUSED;
   }
 }
+
+// `regdesk watch | head`: the reader went away, which ends the command, not in a stack trace.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => process.exit(err.code === 'EPIPE' ? EXIT_OK : EXIT_REFUSED));
 
 // Exit explicitly: a finished command must never linger on a forgotten handle.
 process.exit(await main());

@@ -18,7 +18,8 @@ import type { Aor, Contact, ContactStatus, Endpoint, Ghost, PbxFacts, RegistrarE
 export type StateChange =
   /** incomplete: created from a ContactStatus event; the bridge fills details (DBGet) then calls upsertContact. */
   | { kind: 'contactUpserted'; contact: Contact; incomplete: boolean }
-  | { kind: 'contactRemoved'; contactId: string; aor: string; endpoint: string; reason: 'unregisteredOrExpired' | 'removedByAdmin' }
+  /** `uri`: the contact that left, so every line about it can name it. */
+  | { kind: 'contactRemoved'; contactId: string; uri: string; aor: string; endpoint: string; reason: 'unregisteredOrExpired' | 'removedByAdmin' }
   | { kind: 'endpointUpdated'; endpoint: Endpoint }
   | { kind: 'refused'; refusal: Refusal }
   | { kind: 'ghost'; ghost: Ghost };
@@ -89,7 +90,7 @@ export class RegistrarState {
   markRemovedByAdmin(id: string, at: number): StateChange[] {
     this.removedByAdmin.set(id, at);
     const gone = this.forget(id);
-    return gone ? [{ kind: 'contactRemoved', contactId: id, aor: gone.aor, endpoint: gone.endpoint, reason: 'removedByAdmin' }] : [];
+    return gone ? [{ kind: 'contactRemoved', contactId: id, uri: gone.uri, aor: gone.aor, endpoint: gone.endpoint, reason: 'removedByAdmin' }] : [];
   }
 
   /** After an Undo (DBPut): the contact may come back; its ghost is no longer one. */
@@ -147,7 +148,7 @@ export class RegistrarState {
       case 'Removed': {
         if (!known) return [];
         this.forget(id);
-        return [{ kind: 'contactRemoved', contactId: id, aor: known.aor, endpoint: known.endpoint, reason: 'unregisteredOrExpired' }];
+        return [{ kind: 'contactRemoved', contactId: id, uri: known.uri, aor: known.aor, endpoint: known.endpoint, reason: 'unregisteredOrExpired' }];
       }
       // A new binding (22.10.1 says NonQualified; Created/Updated are older Asterisk's words for
       // a binding created or refreshed by a REGISTER): the phone is there, whatever the mark said.

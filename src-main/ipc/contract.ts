@@ -14,6 +14,7 @@ const pbxId = name(200);
 const endpoint = name(200);
 const contactId = name(400);
 const secret = v.pipe(headerSafeText(1000));
+const passphrase = v.pipe(v.string(), v.minLength(1), v.maxLength(1000));
 const profile = v.strictObject({
   name: name(100),
   host: name(253),
@@ -27,6 +28,7 @@ const settings = v.strictObject({
   language: v.picklist(['system', 'en', 'ja']),
   theme: v.picklist(['system', 'light', 'dark']),
   startAtLogin: v.boolean(),
+  showSandbox: v.boolean(),
 });
 
 /** The operations the renderer may call (RegDeskServices without `on` and `close`). */
@@ -45,6 +47,9 @@ export const operations = {
   removeContact: v.strictTuple([pbxId, contactId, name(2000)]),
   restoreContact: v.strictTuple([pbxId, name(200)]),
   dialStrings: v.strictTuple([pbxId, endpoint]),
+  secretsStatus: v.strictTuple([]),
+  setPassphrase: v.strictTuple([passphrase]),
+  unlockSecrets: v.strictTuple([passphrase]),
   getSettings: v.strictTuple([]),
   setSettings: v.strictTuple([settings]),
 } satisfies { [K in OperationName]: v.GenericSchema<unknown, Parameters<RegDeskServices[K]>> };

@@ -19,8 +19,12 @@ export interface SandboxOptions {
   configDir?: string;
   /** The Asterisk branch to pass for (banner, CoreSettings, field differences); default 22. */
   asteriskVersion?: SandboxAsteriskBranch;
+  /** The configuration already loaded (instead of configDir). */
+  config?: SandboxConfig;
   /** Default 127.0.0.1. */
   bind?: string;
+  /** Where AMI listens when not on `bind` (manager.conf bindaddr). */
+  amiBind?: string;
   /** 0 (the default) = any free port. */
   sipPort?: number;
   amiPort?: number;
@@ -31,6 +35,8 @@ export interface SandboxOptions {
   expiryCheckIntervalMs?: number;
   /** Scripted phones that register, refresh, and one that reboots until its AOR refuses it. */
   demoPhones?: boolean;
+  /** Multiplies every delay of the demo script (0.01: the refused phone shows within a second). */
+  demoTimeScale?: number;
   /** Asterisk-style log lines (refused requests, demo phones); dropped by default. */
   log?: (line: string) => void;
 }
@@ -46,7 +52,7 @@ export interface Sandbox {
 
 export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
   const bind = opts.bind ?? '127.0.0.1';
-  const config = loadSandboxConfig(opts.configDir ?? BUNDLED_SANDBOX_CONFIG);
+  const config = opts.config ?? loadSandboxConfig(opts.configDir ?? BUNDLED_SANDBOX_CONFIG);
   const pbx = await SandboxPbx.start({
     config,
     asterisk: sandboxAsterisk(opts.asteriskVersion),
@@ -59,14 +65,14 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   let ami: AmiServer;
   let amiTls: AmiServer | null = null;
   try {
-    ami = await startAmiServer({ pbx, bind, port: opts.amiPort ?? 0 });
+    ami = await startAmiServer({ pbx, bind: opts.amiBind ?? bind, port: opts.amiPort ?? 0 });
   } catch (err) {
     await pbx.close();
     throw err;
   }
   if (opts.amiTls) {
     try {
-      amiTls = await startAmiServer({ pbx, bind, port: opts.amiTls.port ?? 0, tls: { cert: opts.amiTls.cert, key: opts.amiTls.key } });
+      amiTls = await startAmiServer({ pbx, bind: opts.amiBind ?? bind, port: opts.amiTls.port ?? 0, tls: { cert: opts.amiTls.cert, key: opts.amiTls.key } });
     } catch (err) {
       await ami.close();
       await pbx.close();
@@ -75,7 +81,8 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   }
   // Demo phones call the registrar on loopback even when it listens on every address.
   const loopback = bind === '::' ? '::1' : bind === '0.0.0.0' ? '127.0.0.1' : pbx.sipAddress.address;
-  const demo = opts.demoPhones ? startDemoPhones({ address: loopback, port: pbx.sipAddress.port }, config, opts.log ? { log: opts.log } : {}) : null;
+  const demoOptions = { ...(opts.log ? { log: opts.log } : {}), ...(opts.demoTimeScale ? { timeScale: opts.demoTimeScale } : {}) };
+  const demo = opts.demoPhones ? startDemoPhones({ address: loopback, port: pbx.sipAddress.port }, config, demoOptions) : null;
   return {
     config,
     pbx,

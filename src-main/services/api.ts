@@ -20,6 +20,8 @@ export const SERVICE_ERROR_CODES = [
   'notFound',
   'invalidArgument',
   'noKeystore',
+  /** The RegDesk passphrase entered does not open the vault; nothing was changed. */
+  'wrongPassphrase',
   'storage',
   'internal',
   /** AMI over TLS: the certificate is not verified by the system CAs and none is pinned. */
@@ -34,6 +36,8 @@ export interface ServiceError {
   message: string;
   /** tlsUntrusted / tlsMismatch: the SHA-256 fingerprint the PBX presented (`AB:CD:...`), to compare and pin. */
   tlsFingerprint?: string;
+  /** permission: the AMI action Asterisk denied and the manager.conf `write` classes that allow it (any one). */
+  denied?: { action: string; writeClasses: string[] };
 }
 
 export interface PbxSummary {
@@ -104,12 +108,28 @@ export interface DialStrings {
   computed: string;
   /** What Asterisk itself answered to Getvar PJSIP_DIAL_CONTACTS(endpoint); null if it could not be asked. */
   asterisk: string | null;
+  /** Why Asterisk could not be asked (e.g. the AMI user may not run Getvar); null when it answered. */
+  asteriskError: ServiceError | null;
 }
 
 export interface Settings {
   language: 'system' | 'en' | 'ja';
   theme: 'system' | 'light' | 'dark';
   startAtLogin: boolean;
+  /** List the built-in Sandbox PBX (and keep it connected); false hides it. */
+  showSandbox: boolean;
+}
+
+/**
+ * How AMI secrets are kept: `keystore` (the OS's), `passphrase` (sealed on disk with the
+ * admin's RegDesk passphrase; `locked` until it is entered in this run), or `memory` (no
+ * keystore and no passphrase: kept until RegDesk stops).
+ */
+export interface SecretsStatus {
+  store: 'keystore' | 'passphrase' | 'memory';
+  locked: boolean;
+  /** Whether a RegDesk passphrase can be set here (browser mode; not the desktop app). */
+  passphraseAvailable: boolean;
 }
 
 /** Events pushed from main to every front end. */
@@ -134,6 +154,11 @@ export interface RegDeskServices {
   removeContact(pbxId: PbxId, contactId: string, expectedUri: string): Promise<RemovalResult>;
   restoreContact(pbxId: PbxId, auditId: string): Promise<void>;
   dialStrings(pbxId: PbxId, endpoint: string): Promise<DialStrings>;
+  secretsStatus(): Promise<SecretsStatus>;
+  /** Without a keystore: seal secrets on disk with this passphrase from now on (and those kept in memory). */
+  setPassphrase(passphrase: string): Promise<SecretsStatus>;
+  /** Enter the passphrase once per start; the PBXs whose secrets it opens connect. */
+  unlockSecrets(passphrase: string): Promise<SecretsStatus>;
   getSettings(): Promise<Settings>;
   setSettings(settings: Settings): Promise<Settings>;
   on<K extends keyof ServiceEvents>(event: K, listener: (payload: ServiceEvents[K]) => void): () => void;

@@ -103,7 +103,8 @@ export class AuditLog implements AuditTrail {
   }
 }
 
-function parseRecord(line: string): AuditRecord | null {
+/** One line of the log as a record; null for a torn or foreign line. */
+export function parseRecord(line: string): AuditRecord | null {
   let value: unknown;
   try {
     value = JSON.parse(line);

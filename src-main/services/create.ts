@@ -17,13 +17,16 @@ import {
   type PbxSummary,
   type RegDeskServices,
   type SecretStore,
+  type SecretsStatus,
   type ServiceError,
   type ServiceEvents,
 } from './api';
 import { AuditLog } from './audit-log';
-import { PbxLink, serviceCode } from './pbx-link';
+import { PassphraseVault } from './passphrase-vault';
+import { PbxLink, serviceErrorOf } from './pbx-link';
 import { ProfileStore, type StoredProfile } from './profiles';
-import { startSandboxHost, type SandboxHost, type SandboxHostOptions } from './sandbox-host';
+import type { SandboxHost, SandboxHostOptions } from './sandbox-host';
+import { ASTERISK_DEFAULT_PORTS, startSandboxOnStablePorts, type SandboxPorts } from './sandbox-ports';
 import { SettingsStore } from './settings';
 
 export const SANDBOX_PBX_ID = 'sandbox';
@@ -31,13 +34,14 @@ export const SANDBOX_PBX_ID = 'sandbox';
 export interface ServicesOptions {
   /** The user data folder: profiles, settings, the audit log, the sandbox's AstDB. */
   dataDir: string;
+  /** The OS keystore (Electron), or a PassphraseVault where there is none (browser mode). */
   secrets: SecretStore;
   /**
    * The built-in Sandbox PBX; false to run without it. When omitted (the app), it runs with
    * its demo phones, so a fresh install shows a refused phone and its stuck contact within a
    * minute; tests pass their own options (no demo phones) to drive phones themselves.
    */
-  sandbox?: SandboxHostOptions | false;
+  sandbox?: (SandboxHostOptions & { preferredPorts?: SandboxPorts }) | false;
   /** Epoch ms; injectable for tests. */
   now?: () => number;
 }
@@ -148,17 +152,53 @@ export async function createServices(opts: ServicesOptions): Promise<RegDeskServ
     };
   }
 
+  const vault = opts.secrets instanceof PassphraseVault ? opts.secrets : null;
+
+  function secretsStatus(): SecretsStatus {
+    if (!vault) return { store: opts.secrets.isAvailable() ? 'keystore' : 'memory', locked: false, passphraseAvailable: false };
+    const state = vault.state();
+    return { store: state === 'none' ? 'memory' : 'passphrase', locked: state === 'locked', passphraseAvailable: true };
+  }
+
   function connectProfile(e: PbxEntry): void {
     const secret = profiles.secret(e.id);
-    if (secret === null) throw new ServiceFailure('noKeystore', 'the AMI secret of this PBX was not kept (no OS keystore); enter it again');
+    if (secret === null && vault?.state() === 'locked' && profiles.hasSealedSecret(e.id)) {
+      throw new ServiceFailure('noKeystore', 'the AMI secret of this PBX is sealed with the RegDesk passphrase: enter the passphrase first');
+    }
+    if (secret === null) throw new ServiceFailure('noKeystore', 'the AMI secret of this PBX was not kept (no OS keystore and no RegDesk passphrase); enter it again');
     connect(e, { host: e.host, port: e.port, username: e.username, secret, tls: e.tls ? { pinnedFingerprint: e.tlsFingerprint } : null });
   }
 
   if (opts.sandbox !== false) {
-    sandbox = await startSandboxHost({ astdbFile: join(opts.dataDir, 'sandbox-astdb.json'), ...(opts.sandbox ?? { demoPhones: true }) });
+    // The app prefers Asterisk's own ports; tests pass the ports they may use.
+    const { preferredPorts, ...hostOptions } = opts.sandbox ?? { demoPhones: true, preferredPorts: ASTERISK_DEFAULT_PORTS };
+    sandbox = await startSandboxOnStablePorts(
+      { astdbFile: join(opts.dataDir, 'sandbox-astdb.json'), ...hostOptions },
+      preferredPorts ?? { sip: 0, ami: 0 },
+      settings.sandboxPorts(),
+      (ports) => settings.setSandboxPorts(ports),
+    );
     const e: PbxEntry = { id: SANDBOX_PBX_ID, name: 'Sandbox PBX', kind: 'sandbox', host: sandbox.login.host, port: sandbox.login.port, username: sandbox.login.username, tls: false, tlsFingerprint: null, link: null };
     entries.set(e.id, e);
-    connect(e, sandbox.login);
+    // A hidden sandbox stays quiet: no rows, no badge, no refusal alerts from its demo phones.
+    if (settings.get().showSandbox) connect(e, sandbox.login);
+  }
+
+  /** Real PBXs first (the app opens on the first one); the Sandbox last, unless hidden. */
+  function listed(): PbxEntry[] {
+    const all = [...entries.values()];
+    const sandboxShown = settings.get().showSandbox;
+    return [...all.filter((e) => e.kind !== 'sandbox'), ...all.filter((e) => e.kind === 'sandbox' && sandboxShown)];
+  }
+
+  async function showSandbox(show: boolean): Promise<void> {
+    const e = entries.get(SANDBOX_PBX_ID);
+    if (!e || !sandbox) return;
+    if (show && !e.link) connect(e, sandbox.login);
+    if (!show) {
+      await disconnect(e);
+      emit('pbxRemoved', { pbxId: e.id });
+    }
   }
   for (const p of profiles.list()) {
     const e = profileEntry(p);
@@ -169,7 +209,7 @@ export async function createServices(opts: ServicesOptions): Promise<RegDeskServ
 
   return {
     async listPbxs() {
-      return [...entries.values()].map(summary);
+      return listed().map(summary);
     },
 
     async addPbx(profile: PbxProfileInput, secret: string) {
@@ -240,16 +280,36 @@ export async function createServices(opts: ServicesOptions): Promise<RegDeskServ
     async dialStrings(pbxId, endpoint) {
       const link = liveLink(pbxId);
       const computed = dialContacts(link.requireState(), endpoint);
-      let asterisk: string | null = null;
       try {
-        asterisk = await link.session.dialString(endpoint);
+        return { computed, asterisk: await link.session.dialString(endpoint), asteriskError: null };
       } catch (err) {
         if (!(err instanceof AmiError)) throw err;
-        // A name RegDesk refuses to send is the caller's error; anything else (a timeout, a
-        // dropped connection) is shown as "could not ask Asterisk" beside the computed value.
+        // A name RegDesk refuses to send is the caller's error; anything else (a denied Getvar, a
+        // timeout, a dropped connection) is shown, with its reason, beside the computed value.
         if (err.code === 'invalidArgument' || err.code === 'headerInjection') throw new ServiceFailure('invalidArgument', err.message);
+        return { computed, asterisk: null, asteriskError: serviceErrorOf(err) };
       }
-      return { computed, asterisk };
+    },
+
+    async secretsStatus() {
+      return secretsStatus();
+    },
+
+    async setPassphrase(passphrase) {
+      if (!vault) throw new ServiceFailure('invalidArgument', 'secrets are kept by the operating system keystore here; no passphrase is needed');
+      await vault.create(passphrase);
+      profiles.sealMemorySecrets();
+      return secretsStatus();
+    },
+
+    async unlockSecrets(passphrase) {
+      if (!vault) return secretsStatus();
+      await vault.unlock(passphrase);
+      // The PBXs that stayed disconnected for want of their secret connect now.
+      for (const e of entries.values()) {
+        if (e.kind === 'asterisk' && !e.link && profiles.secret(e.id) !== null) connectProfile(e);
+      }
+      return secretsStatus();
     },
 
     async getSettings() {
@@ -257,7 +317,10 @@ export async function createServices(opts: ServicesOptions): Promise<RegDeskServ
     },
 
     async setSettings(next) {
-      return settings.set(next);
+      const wasShown = settings.get().showSandbox;
+      const saved = settings.set(next);
+      if (saved.showSandbox !== wasShown) await showSandbox(saved.showSandbox);
+      return saved;
     },
 
     on(event, listener) {
@@ -275,6 +338,7 @@ const REMOVAL_CODES: Record<RemovalErrorCode, ServiceError['code']> = {
   gone: 'contactGone',
   changed: 'contactChanged',
   exists: 'contactChanged',
+  alreadyRestored: 'contactChanged',
   notApplied: 'protocol',
   notFound: 'notFound',
 };
@@ -285,7 +349,7 @@ async function asServiceCall<T>(op: () => Promise<T>): Promise<T> {
     return await op();
   } catch (err) {
     if (err instanceof ServiceFailure) throw err;
-    if (err instanceof AmiError) throw new ServiceFailure(serviceCode(err.code), err.message);
+    if (err instanceof AmiError) throw new ServiceFailure(serviceErrorOf(err).code, err.message);
     if (err instanceof RemovalError) throw new ServiceFailure(REMOVAL_CODES[err.code], err.message);
     throw new ServiceFailure('internal', (err as Error).message);
   }

@@ -7,7 +7,7 @@ import { endpointDetail, endpointRow, sameRow } from '../core/endpoint-view';
 import type { RegistrarState, StateChange } from '../core/registrar-state';
 import type { EndpointDetail, EndpointHistoryEntry, EndpointRow, Refusal } from '../core/types';
 import type { PbxSession, SessionStatus } from '../ami/session';
-import { AmiTlsError, type AmiError } from '../ami/errors';
+import { AmiActionError, AmiTlsError, type AmiError } from '../ami/errors';
 import { ServiceFailure, type ConnectionState, type EndpointRowsDiff, type RefusalAlert, type ServiceError } from './api';
 
 /** How many history entries each endpoint keeps. */
@@ -145,7 +145,7 @@ export class PbxLink {
       }
       case 'contactRemoved':
         this.lastStatus.delete(change.contactId);
-        if (change.reason === 'unregisteredOrExpired' && !resync) this.pushHistory(change.endpoint, { at, kind: 'unregistered' });
+        if (change.reason === 'unregisteredOrExpired' && !resync) this.pushHistory(change.endpoint, { at, kind: 'unregistered', contactUri: change.uri });
         return change.endpoint;
       case 'endpointUpdated':
         return change.endpoint.name;
@@ -222,9 +222,14 @@ function needsAttention(r: EndpointRow): boolean {
 /** The session's error in the codes the UI translates; a refused TLS certificate also carries
  *  its fingerprint, to compare and pin. */
 export function toServiceError(status: SessionStatus): ServiceError | null {
-  const e: AmiError | null = status.error;
-  if (!e) return null;
+  return status.error ? serviceErrorOf(status.error) : null;
+}
+
+/** An AMI error as the UI gets it: a refused certificate with its fingerprint, a denied action
+ *  with the write classes that allow it. */
+export function serviceErrorOf(e: AmiError): ServiceError {
   if (e instanceof AmiTlsError) return { code: e.code, message: e.message, tlsFingerprint: e.fingerprint };
+  if (e instanceof AmiActionError && e.writeClasses) return { code: 'permission', message: e.message, denied: { action: e.action, writeClasses: [...e.writeClasses] } };
   return { code: serviceCode(e.code), message: e.message };
 }
 

@@ -64,12 +64,29 @@ export class ProfileStore {
     this.save(this.profiles.filter((p) => p.id !== id));
   }
 
-  /** The secret for connecting; null when it was never given or could not be kept across restarts. */
+  /** The secret for connecting; null when it was never given, could not be kept across
+   *  restarts, or is sealed by a store that is still locked (the passphrase not entered yet). */
   secret(id: PbxId): string | null {
     const p = this.get(id);
     if (this.memorySecrets.has(id)) return this.memorySecrets.get(id)!;
-    if (!p.sealedSecret) return null;
+    if (!p.sealedSecret || !this.secrets.isAvailable()) return null;
     return this.secrets.decrypt(Buffer.from(p.sealedSecret, 'base64'));
+  }
+
+  /** Whether the profile's secret is sealed on disk (it may need the store unlocked). */
+  hasSealedSecret(id: PbxId): boolean {
+    return Boolean(this.get(id).sealedSecret);
+  }
+
+  /** The store became available (a passphrase was set): seal the secrets kept in memory. */
+  sealMemorySecrets(): void {
+    if (!this.secrets.isAvailable() || this.memorySecrets.size === 0) return;
+    const next = this.profiles.map((p) => {
+      const plain = this.memorySecrets.get(p.id);
+      return plain === undefined ? p : { ...p, sealedSecret: this.secrets.encrypt(plain).toString('base64') };
+    });
+    this.save(next);
+    this.memorySecrets.clear();
   }
 
   private setSecret(profile: StoredProfile, secret: string): void {

@@ -19,5 +19,8 @@ export function t(key: MessageKey, params?: Record<string, string | number>): st
 
 /** A service error in the admin's words (per error code). */
 export function describeError(error: ServiceError): string {
+  if (error.code === 'permission' && error.denied) {
+    return t('error.permissionDenied', { action: error.denied.action, classes: error.denied.writeClasses.join(t('error.permissionOr')) });
+  }
   return t(`error.${error.code}` as const, { message: error.message });
 }

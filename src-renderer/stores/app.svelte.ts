@@ -8,6 +8,7 @@ import {
   type PbxProfileInput,
   type PbxSummary,
   type RefusalAlert,
+  type SecretsStatus,
   type ServiceError,
   type Settings,
 } from '../../src-main/services/api';
@@ -49,7 +50,11 @@ export class AppState {
   notice = $state.raw<Notice | null>(null);
   error = $state.raw<ServiceError | null>(null);
   form = $state.raw<PbxForm | null>(null);
-  settings = $state<Settings>({ language: 'system', theme: 'system', startAtLogin: false });
+  settings = $state<Settings>({ language: 'system', theme: 'system', startAtLogin: false, showSandbox: true });
+  /** How AMI secrets are kept; `locked`: the RegDesk passphrase must be entered this run. */
+  secrets = $state.raw<SecretsStatus>({ store: 'keystore', locked: false, passphraseAvailable: false });
+  /** The last failed passphrase operation (wrong passphrase, too short), shown by its form. */
+  secretsError = $state.raw<ServiceError | null>(null);
   /** PBX ids whose missing `security` read permission the admin has acknowledged. */
   acknowledgedSecurity = $state<string[]>([]);
   transportLost = $state(false);
@@ -93,6 +98,7 @@ export class AppState {
     ];
     this.settings = await this.api.getSettings();
     locale.choice = this.settings.language;
+    this.secrets = await this.api.secretsStatus();
     this.pbxs = await this.api.listPbxs();
     const first = this.pbxs[0];
     // A notification click may have opened an endpoint meanwhile (a fresh window): keep it.
@@ -102,8 +108,13 @@ export class AppState {
 
   private upsertPbx(pbx: PbxSummary): void {
     const index = this.pbxs.findIndex((p) => p.id === pbx.id);
-    if (index === -1) this.pbxs.push(pbx);
-    else this.pbxs[index] = pbx;
+    if (index !== -1) this.pbxs[index] = pbx;
+    else {
+      // Real PBXs come first and the Sandbox last, as listPbxs orders them.
+      const sandboxAt = this.pbxs.findIndex((p) => p.kind === 'sandbox');
+      if (pbx.kind === 'sandbox' || sandboxAt === -1) this.pbxs.push(pbx);
+      else this.pbxs.splice(sandboxAt, 0, pbx);
+    }
   }
 
   private removePbxLocally(pbxId: string): void {
@@ -239,6 +250,27 @@ export class AppState {
 
   acknowledgeSecurity(pbxId: string): void {
     this.acknowledgedSecurity.push(pbxId);
+  }
+
+  /** Enter the RegDesk passphrase; true when it opened the vault (its PBXs then connect). */
+  unlockSecrets(passphrase: string): Promise<boolean> {
+    return this.changeSecrets(() => this.api.unlockSecrets(passphrase));
+  }
+
+  /** Seal secrets with a new RegDesk passphrase from now on. */
+  setPassphrase(passphrase: string): Promise<boolean> {
+    return this.changeSecrets(() => this.api.setPassphrase(passphrase));
+  }
+
+  private async changeSecrets(operation: () => Promise<SecretsStatus>): Promise<boolean> {
+    try {
+      this.secrets = await operation();
+      this.secretsError = null;
+      return true;
+    } catch (error) {
+      this.secretsError = asServiceError(error);
+      return false;
+    }
   }
 
   async saveSettings(change: Partial<Settings>): Promise<void> {

@@ -180,5 +180,6 @@ function memoryAudit(initial: AuditRecord[] = []): AuditTrail & { records: Audit
       fold(r);
     },
     entry: (id) => entries.get(id),
+    entries: () => [...entries.values()],
   };
 }

@@ -3,7 +3,8 @@
 // from the same data folder, so the stored secret is read back and used), no file under the
 // user data folder holds the AMI secret in plain text, in any of the encodings a careless write
 // would leave (UTF-8, UTF-16, base64, hex, JSON-escaped). With an OS keystore (AES-GCM with a
-// key held in memory stands in for Electron's safeStorage) and without one (memory only).
+// key held in memory stands in for Electron's safeStorage), without one (memory only), and with
+// a RegDesk passphrase (the vault file included in the scan).
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +12,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RegDeskServices, SecretStore } from '../../src-main/services/api';
 import { createServices } from '../../src-main/services/create';
+import { PassphraseVault } from '../../src-main/services/passphrase-vault';
 import { startRecordingAmi, type RecordingAmi } from './support/recording-ami';
 
 function keystore(): SecretStore {
@@ -74,7 +76,7 @@ describe('the AMI secret of a saved PBX profile on disk', () => {
       const first = await createServices({ dataDir, secrets, sandbox: { demoPhones: false } });
       await first.addPbx({ name: 'Office', host: '127.0.0.1', port: ami.port, username: 'regdesk', tls: false }, secret);
       await whenLive(first);
-      await first.setSettings({ language: 'ja', theme: 'dark', startAtLogin: false });
+      await first.setSettings({ language: 'ja', theme: 'dark', startAtLogin: false, showSandbox: true });
       await first.close();
       const second = await createServices({ dataDir, secrets, sandbox: { demoPhones: false } });
       if (reopenConnects) await whenLive(second);
@@ -92,4 +94,36 @@ describe('the AMI secret of a saved PBX profile on disk', () => {
       }
     });
   }
+
+  it('is in no file of the data folder with a RegDesk passphrase, which a restart asks for once, and a wrong one changes nothing', async () => {
+    const secret = `Pbx-${randomBytes(12).toString('hex')}-秘密`;
+    const passphrase = `correct horse ${randomBytes(4).toString('hex')}`;
+    ami = await startRecordingAmi(secret);
+    dataDir = mkdtempSync(join(tmpdir(), 'regdesk-secrets-'));
+    const first = await createServices({ dataDir, secrets: new PassphraseVault(dataDir), sandbox: false });
+    expect(await first.secretsStatus()).toEqual({ store: 'memory', locked: false, passphraseAvailable: true });
+    // Added before the passphrase: kept in memory, then sealed when the passphrase is set.
+    await first.addPbx({ name: 'Office', host: '127.0.0.1', port: ami.port, username: 'regdesk', tls: false }, secret);
+    await whenLive(first);
+    expect(await first.setPassphrase(passphrase)).toEqual({ store: 'passphrase', locked: false, passphraseAvailable: true });
+    await first.close();
+
+    const second = await createServices({ dataDir, secrets: new PassphraseVault(dataDir), sandbox: false });
+    expect(await second.secretsStatus()).toEqual({ store: 'passphrase', locked: true, passphraseAvailable: true });
+    expect((await second.listPbxs())[0]!.state).toBe('disconnected');
+    const before = filesUnder(dataDir).map((f) => [f, readFileSync(f).toString('base64')]);
+    await expect(second.unlockSecrets('not the passphrase')).rejects.toMatchObject({ code: 'wrongPassphrase' });
+    expect(filesUnder(dataDir).map((f) => [f, readFileSync(f).toString('base64')])).toEqual(before);
+    expect(await second.unlockSecrets(passphrase)).toEqual({ store: 'passphrase', locked: false, passphraseAvailable: true });
+    await whenLive(second);
+    await second.close();
+
+    expect(ami.received().toString('utf8').split(`Secret: ${secret}\r\n`).length - 1).toBe(2);
+    const files = filesUnder(dataDir);
+    expect(files.map((f) => f.slice(dataDir!.length + 1))).toEqual(expect.arrayContaining(['profiles.json', 'vault.json']));
+    for (const file of files) {
+      const bytes = readFileSync(file);
+      for (const encoded of [...encodings(secret), ...encodings(passphrase)]) expect(bytes.includes(encoded), `${file} holds a secret`).toBe(false);
+    }
+  });
 });

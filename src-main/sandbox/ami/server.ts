@@ -31,6 +31,8 @@ export interface AmiServerOptions {
   writeTimeoutMs?: number;
   /** Epoch ms; give the PBX's clock when it has one (Date.now by default). */
   clock?: () => number;
+  /** Where a dropped session is reported; a Node process warning by default (tests capture it). */
+  warn?: (line: string) => void;
 }
 
 export interface AmiServerTls {
@@ -116,7 +118,9 @@ export function startAmiServer(opts: AmiServerOptions): Promise<AmiServer> {
       } catch (e) {
         // A fault answering one peer ends that session, never the PBX and its other sessions.
         socket.destroy();
-        process.emitWarning(`Sandbox AMI: session from ${socket.remoteAddress ?? '?'} dropped: ${e instanceof Error ? e.message : String(e)}`);
+        const line = `Sandbox AMI: session from ${socket.remoteAddress ?? '?'} dropped: ${e instanceof Error ? e.message : String(e)}`;
+        if (opts.warn) opts.warn(line);
+        else process.emitWarning(line);
       }
     });
     socket.on('error', () => socket.destroy());

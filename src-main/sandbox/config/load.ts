@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import { parseConfFile, type ConfSource, type IncludeResolver } from './conf-file';
-import { buildManagerUsers } from './manager';
+import { buildManagerGeneral, buildManagerUsers } from './manager';
 import { buildPjsipObjects } from './pjsip';
 import type { SandboxConfig } from './types';
 
@@ -29,7 +29,8 @@ function buildConfig(pjsip: ConfSource, wizard: ConfSource | null, manager: Conf
   const warnings = [...p.warnings, ...w.warnings, ...m.warnings];
   const objects = buildPjsipObjects(p.sections, w.sections, warnings);
   const managerUsers = buildManagerUsers(m.sections, warnings);
-  return { ...objects, managerUsers, warnings };
+  const managerGeneral = buildManagerGeneral(m.sections, warnings);
+  return { ...objects, managerUsers, managerGeneral, warnings };
 }
 
 function readSource(path: string): ConfSource | null {

@@ -1,6 +1,6 @@
 // manager.conf users (main/manager.c): every section but [general] is a user.
 import { lastValue, type ConfSection } from './conf-file';
-import type { ConfigWarning, ManagerUser } from './types';
+import type { ConfigWarning, ManagerGeneral, ManagerUser } from './types';
 
 export function buildManagerUsers(sections: ConfSection[], warnings: ConfigWarning[]): ManagerUser[] {
   const users: ManagerUser[] = [];
@@ -32,4 +32,18 @@ function classList(section: ConfSection, key: 'read' | 'write'): string[] {
     .map((c) => c.trim().toLowerCase())
     .filter((c) => c !== '');
   return [...new Set(classes)];
+}
+
+/** [general] bindaddr and port: the sandbox's AMI listens where the admin's Asterisk would. */
+export function buildManagerGeneral(sections: ConfSection[], warnings: ConfigWarning[]): ManagerGeneral {
+  const general = sections.filter((s) => s.name === 'general' && !s.isTemplate).flatMap((s) => s.vars);
+  const bindaddr = lastValue(general, 'bindaddr')?.trim() || null;
+  const portText = lastValue(general, 'port')?.trim();
+  let port: number | null = null;
+  if (portText !== undefined) {
+    const n = Number(portText);
+    if (Number.isInteger(n) && n >= 1 && n <= 65535) port = n;
+    else warnings.push({ file: 'manager.conf', line: 0, message: `[general] port = ${portText} is not a port number; using the default` });
+  }
+  return { bindaddr, port };
 }

@@ -43,6 +43,14 @@ export interface ConfigWarning {
   message: string;
 }
 
+/** manager.conf [general]: where Asterisk serves AMI (main/manager.c: bindaddr, port). */
+export interface ManagerGeneral {
+  /** `bindaddr`; null when not set (Asterisk's default is 0.0.0.0, the sandbox's 127.0.0.1). */
+  bindaddr: string | null;
+  /** `port`; null when not set (Asterisk's default 5038). */
+  port: number | null;
+}
+
 export interface SandboxConfig {
   endpoints: SandboxEndpoint[];
   /** core/types.ts Aor, with Asterisk's defaults applied. */
@@ -50,6 +58,7 @@ export interface SandboxConfig {
   auths: SandboxAuth[];
   transports: SandboxTransport[];
   managerUsers: ManagerUser[];
+  managerGeneral: ManagerGeneral;
   /** Malformed lines and unusable sections, with file and line. */
   warnings: ConfigWarning[];
 }

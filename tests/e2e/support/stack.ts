@@ -44,6 +44,8 @@ export interface StackOptions {
   asteriskVersion?: SandboxAsteriskBranch;
   /** The built renderer browser mode serves; out/renderer (from `npm run build`) by default. */
   rendererDir?: string;
+  /** Also run the services' built-in Sandbox PBX (no demo phones, any free ports), as the app does. */
+  builtInSandbox?: boolean;
 }
 
 export async function startStack({
@@ -51,13 +53,14 @@ export async function startStack({
   amiUser = { username: 'regdesk', secret: 'regdesk-sandbox' },
   rendererDir: servedRendererDir = rendererDir,
   asteriskVersion,
+  builtInSandbox = false,
 }: StackOptions = {}): Promise<Stack> {
   if (!existsSync(join(servedRendererDir, 'index.html'))) throw new Error(`${servedRendererDir} has no index.html: run \`npm run build\` first`);
   const dataDir = mkdtempSync(join(tmpdir(), 'regdesk-e2e-'));
   const config = loadSandboxConfig(configDir);
   const pbx = await SandboxPbx.start({ config, asterisk: sandboxAsterisk(asteriskVersion), sipPort: 0 });
   const ami = await startAmiServer({ pbx, port: 0, bind: '127.0.0.1' });
-  const services = await createServices({ dataDir, secrets: memoryOnly, sandbox: false });
+  const services = await createServices({ dataDir, secrets: memoryOnly, sandbox: builtInSandbox ? {} : false });
   const lab = await services.addPbx(
     { name: 'Lab PBX', host: '127.0.0.1', port: ami.port, username: amiUser.username, tls: false },
     amiUser.secret,

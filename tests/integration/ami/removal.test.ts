@@ -61,13 +61,13 @@ describe('removeContact against transcript c', () => {
     expect(sent('DBDel').map((m) => m.toRecord())).toEqual([{ Action: 'DBDel', Family: 'registrar/contact', Key: PHONE1_5071, ActionID: expect.any(String) }]);
     expect(result.aorContacts.map((c) => c.id)).toEqual([PHONE1_5072]);
     expect(session.state()!.contactsOfAor('phone1').map((c) => c.id)).toEqual([PHONE1_5072]);
-    expect(changes).toContainEqual({ kind: 'contactRemoved', contactId: PHONE1_5071, aor: 'phone1', endpoint: 'phone1', reason: 'removedByAdmin' });
+    expect(changes).toContainEqual({ kind: 'contactRemoved', contactId: PHONE1_5071, uri: PHONE1_5071_URI, aor: 'phone1', endpoint: 'phone1', reason: 'removedByAdmin' });
     expect(audit.entry(result.auditId)).toMatchObject({ action: 'removeContact', contactId: PHONE1_5071, uri: PHONE1_5071_URI, storedValue: storedBefore, outcome: 'done' });
     // The intent is on disk before the outcome, and both survive a reopen.
     expect((await AuditLog.open(audit.path)).entry(result.auditId)!.outcome).toBe('done');
   });
 
-  it('puts the removed contact back with DBPut on Undo, byte for byte, and refuses a second Undo', async () => {
+  it('puts the removed contact back with DBPut on Undo, byte for byte, and refuses a second Undo as already restored', async () => {
     await liveOn(C, ['PJSIPShowEndpoints']);
     const storedBefore = db.values.get(PHONE1_5071)!;
     const removal = await removeContact(session, PHONE1_5071, PHONE1_5071_URI, audit);
@@ -77,7 +77,7 @@ describe('removeContact against transcript c', () => {
     expect(sent('DBPut').map((m) => m.toRecord())).toEqual([{ Action: 'DBPut', Family: 'registrar/contact', Key: PHONE1_5071, Val: storedBefore, ActionID: expect.any(String) }]);
     expect(session.state()!.contact(PHONE1_5071)).toMatchObject({ uri: PHONE1_5071_URI, viaPort: 5071 });
     expect(audit.entry(restored.auditId)).toMatchObject({ action: 'restoreContact', restoreOf: removal.auditId, outcome: 'done' });
-    await expect(restoreContact(session, removal.auditId, audit)).rejects.toMatchObject({ code: 'exists' });
+    await expect(restoreContact(session, removal.auditId, audit)).rejects.toMatchObject({ code: 'alreadyRestored' });
   });
 
   it('refuses when the URI differs from what the admin saw: nothing deleted, nothing logged', async () => {

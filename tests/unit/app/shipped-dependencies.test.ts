@@ -9,6 +9,7 @@ import { parse } from 'yaml';
 interface LockEntry {
   dev?: boolean;
   devOptional?: boolean;
+  optional?: boolean;
   dependencies?: Record<string, string>;
   optionalDependencies?: Record<string, string>;
 }

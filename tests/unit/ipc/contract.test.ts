@@ -75,7 +75,7 @@ describe('the IPC contract', () => {
     ['a number where a string belongs', 'getEndpoint', ['sandbox', 42]],
     ['an empty PBX id', 'connectPbx', ['']],
     ['arguments that are not an array', 'listPbxs', { length: 0 }],
-    ['an unknown language', 'setSettings', [{ language: 'fr', theme: 'system', startAtLogin: false }]],
+    ['an unknown language', 'setSettings', [{ language: 'fr', theme: 'system', startAtLogin: false, showSandbox: true }]],
   ];
   it.each(badCalls)('refuses %s with invalidArgument before the services see it', async (_what, operation, args) => {
     const services = new RecordingServices();

@@ -81,11 +81,23 @@ export class RecordingServices implements RegDeskServices {
   }
   async dialStrings(...args: Parameters<RegDeskServices['dialStrings']>) {
     this.record('dialStrings', args);
-    return { computed: 'PJSIP/phone1/sip:phone1@127.0.0.1:5061', asterisk: null };
+    return { computed: 'PJSIP/phone1/sip:phone1@127.0.0.1:5061', asterisk: null, asteriskError: null };
+  }
+  async secretsStatus() {
+    this.record('secretsStatus', []);
+    return { store: 'memory' as const, locked: false, passphraseAvailable: true };
+  }
+  async setPassphrase(...args: Parameters<RegDeskServices['setPassphrase']>) {
+    this.record('setPassphrase', args);
+    return { store: 'passphrase' as const, locked: false, passphraseAvailable: true };
+  }
+  async unlockSecrets(...args: Parameters<RegDeskServices['unlockSecrets']>) {
+    this.record('unlockSecrets', args);
+    return { store: 'passphrase' as const, locked: false, passphraseAvailable: true };
   }
   async getSettings() {
     this.record('getSettings', []);
-    return { language: 'system' as const, theme: 'system' as const, startAtLogin: false };
+    return { language: 'system' as const, theme: 'system' as const, startAtLogin: false, showSandbox: true };
   }
   async setSettings(...args: Parameters<RegDeskServices['setSettings']>) {
     this.record('setSettings', args);

@@ -13,13 +13,13 @@ describe('settings', () => {
 
   it('starts from the defaults and keeps what was set across a restart', () => {
     expect(new SettingsStore(dir).get()).toEqual(DEFAULT_SETTINGS);
-    new SettingsStore(dir).set({ language: 'ja', theme: 'dark', startAtLogin: true });
-    expect(new SettingsStore(dir).get()).toEqual({ language: 'ja', theme: 'dark', startAtLogin: true });
+    new SettingsStore(dir).set({ language: 'ja', theme: 'dark', startAtLogin: true, showSandbox: false });
+    expect(new SettingsStore(dir).get()).toEqual({ language: 'ja', theme: 'dark', startAtLogin: true, showSandbox: false });
   });
 
   it('refuses an unknown language and keeps the previous settings', () => {
     const store = new SettingsStore(dir);
-    expect(() => store.set({ language: 'fr' as 'en', theme: 'light', startAtLogin: false })).toThrow(/unknown language/);
+    expect(() => store.set({ language: 'fr' as 'en', theme: 'light', startAtLogin: false, showSandbox: true })).toThrow(/unknown language/);
     expect(store.get()).toEqual(DEFAULT_SETTINGS);
   });
 

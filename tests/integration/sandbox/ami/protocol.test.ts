@@ -30,9 +30,13 @@ const failedAcl = {
   ] as Array<[string, string]>,
 };
 
+/** What the server reported on its warning channel (captured: a test must not print warnings). */
+let warnings: string[] = [];
+
 beforeEach(async () => {
   pbx = recordedPbx('a_phone1_two_contacts_queries.txt', 'S1', 'S1-2');
-  server = await startAmiServer({ pbx, port: 0, authFailureDelayMs: 1000 });
+  warnings = [];
+  server = await startAmiServer({ pbx, port: 0, authFailureDelayMs: 1000, warn: (line) => warnings.push(line) });
 });
 
 afterEach(async () => {
@@ -206,6 +210,7 @@ describe('AMI server', () => {
     victim.send('Action: PJSIPShowContacts\r\nActionID: boom\r\n\r\n');
     await victim.closed;
     pbx.contacts = contacts;
+    expect(warnings).toEqual(['Sandbox AMI: session from 127.0.0.1 dropped: contact store unavailable']);
     other.send('Action: PJSIPShowContacts\r\nActionID: fine\r\n\r\n');
     expect(await other.waitFor((m) => m.includes('ActionID: fine\r\n') && m.startsWith('Event: ContactListComplete'))).toContain('ListItems: 2\r\n');
   });

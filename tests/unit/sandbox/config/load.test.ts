@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { configuredListen } from '../../../../src-main/sandbox/config/listen';
 import { loadSandboxConfig, parseSandboxConfig } from '../../../../src-main/sandbox/config/load';
 
 const demoDir = join(import.meta.dirname, '..', '..', '..', '..', 'resources', 'sandbox');
@@ -134,5 +135,17 @@ describe('#include', () => {
     const config = loadSandboxConfig(dir);
     expect(config.aors).toMatchObject([{ name: 'x', maxContacts: 5 }]);
     expect(config.warnings).toEqual([{ file: join(dir, 'pjsip.conf'), line: 3, message: "cannot include 'missing.conf'" }]);
+  });
+});
+
+describe('where a configuration says the sandbox listens', () => {
+  it('reads the udp transport bind and manager.conf [general] bindaddr and port', () => {
+    const config = parseSandboxConfig({
+      pjsip: '[t]\ntype = transport\nprotocol = udp\nbind = 0.0.0.0:5160\n',
+      manager: '[general]\nenabled = yes\nport = 5138\nbindaddr = 192.0.2.1\n',
+    });
+    expect(configuredListen(config)).toEqual({ sip: { address: '0.0.0.0', port: 5160 }, ami: { address: '192.0.2.1', port: 5138 } });
+    const v6 = parseSandboxConfig({ pjsip: '[t]\ntype = transport\nprotocol = udp\nbind = [::]:5062\n' });
+    expect(configuredListen(v6)).toEqual({ sip: { address: '::', port: 5062 }, ami: { address: null, port: null } });
   });
 });
