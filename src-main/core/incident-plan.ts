@@ -1,0 +1,119 @@
+// Incident mode (issue 13): after a power cut or a firmware push every phone comes back from a
+// new port without unregistering, and every AOR with max_contacts >= 2 and remove_existing = no
+// is full of its own leftovers. This turns the live state into one reviewable plan: every
+// contact a batch would remove, grouped per endpoint, with its reason. Pure: the state, the
+// recent refusals and the time come in; the same plan drives the window, the CLI and the service.
+import { diagnoseAor } from './diagnosis';
+import type { RegistrarState } from './registrar-state';
+import type { StaleReason } from './types';
+
+/** Fewer blocked endpoints than this is an ordinary stuck phone, not an incident. */
+export const INCIDENT_MIN_ENDPOINTS = 3;
+
+export interface PlanOptions {
+  /** false (the default): only contacts that block a phone (AOR at its limit, or refused now). */
+  allStale?: boolean;
+  /** Only these endpoints; all when absent or empty. */
+  endpoints?: readonly string[];
+}
+
+/** What the runner needs to re-check a contact before it deletes it, and the admin to judge it. */
+export interface PlannedRemoval {
+  contactId: string;
+  aor: string;
+  endpoint: string;
+  uri: string;
+  userAgent: string;
+  viaAddr: string;
+  viaPort: number;
+  /** As read now: a phone that registers this contact again changes them, and is skipped. */
+  callId: string;
+  expirationTime: number;
+  reason: Exclude<StaleReason, 'ghost'>;
+  /** The newer contact of the same device that replaced it (supersededBySameDevice). */
+  replacedBy: { contactId: string; uri: string; viaAddr: string; viaPort: number } | null;
+  /** The AOR is at its limit: the next new phone gets 403. */
+  aorAtLimit: boolean;
+  /** The endpoint had a REGISTER refused for max_contacts in the recent window. */
+  refusedNow: boolean;
+}
+
+export interface PlanGroup {
+  endpoint: string;
+  contacts: PlannedRemoval[];
+}
+
+export interface IncidentPlan {
+  /** Epoch ms the plan was computed at. */
+  at: number;
+  allStale: boolean;
+  groups: PlanGroup[];
+  /** Number of contacts over all groups. */
+  contacts: number;
+  /** Stale contacts left out because they block nothing (shown with the "every stale" switch). */
+  notBlocking: number;
+}
+
+/**
+ * Every removable stale contact, per endpoint. Ghosts are left out: they are already gone from
+ * the AstDB (only an Asterisk restart clears them), so a DBDel would remove nothing.
+ * `recentRefusals`: refusals per endpoint in the recent window (RefusalWindow).
+ */
+export function planStaleRemovals(
+  state: RegistrarState,
+  recentRefusals: ReadonlyMap<string, number>,
+  now: number,
+  options: PlanOptions = {},
+): IncidentPlan {
+  const only = options.endpoints && options.endpoints.length ? new Set(options.endpoints) : null;
+  const allStale = options.allStale ?? false;
+  const groups: PlanGroup[] = [];
+  const planned = new Set<string>();
+  let notBlocking = 0;
+  for (const endpoint of state.endpoints()) {
+    if (only && !only.has(endpoint.name)) continue;
+    const refusedNow = (recentRefusals.get(endpoint.name) ?? 0) > 0;
+    const contacts: PlannedRemoval[] = [];
+    for (const aorName of endpoint.aors) {
+      const aor = state.aor(aorName);
+      if (!aor) continue;
+      const aorContacts = state.contactsOfAor(aorName);
+      const byId = new Map(aorContacts.map((c) => [c.id, c]));
+      const d = diagnoseAor(aor, aorContacts, [], now);
+      for (const mark of d.stale) {
+        const c = byId.get(mark.contactId);
+        // An AOR shared by several endpoints: its contact is planned once, under the first.
+        if (!c || mark.reason === 'ghost' || planned.has(c.id)) continue;
+        if (!allStale && !d.atLimit && !refusedNow) {
+          notBlocking++;
+          continue;
+        }
+        const newer = mark.supersededBy ? byId.get(mark.supersededBy) : undefined;
+        planned.add(c.id);
+        contacts.push({
+          contactId: c.id,
+          aor: aorName,
+          endpoint: endpoint.name,
+          uri: c.uri,
+          userAgent: c.userAgent,
+          viaAddr: c.viaAddr,
+          viaPort: c.viaPort,
+          callId: c.callId,
+          expirationTime: c.expirationTime,
+          reason: mark.reason,
+          replacedBy: newer ? { contactId: newer.id, uri: newer.uri, viaAddr: newer.viaAddr, viaPort: newer.viaPort } : null,
+          aorAtLimit: d.atLimit,
+          refusedNow,
+        });
+      }
+    }
+    if (contacts.length) groups.push({ endpoint: endpoint.name, contacts });
+  }
+  groups.sort((a, b) => (a.endpoint < b.endpoint ? -1 : a.endpoint > b.endpoint ? 1 : 0));
+  return { at: now, allStale, groups, contacts: groups.reduce((n, g) => n + g.contacts.length, 0), notBlocking };
+}
+
+/** The contacts of a plan, in plan order. */
+export function plannedContacts(plan: IncidentPlan): PlannedRemoval[] {
+  return plan.groups.flatMap((g) => g.contacts);
+}
