@@ -4,8 +4,18 @@
 // contact a batch would remove, grouped per endpoint, with its reason. Pure: the state, the
 // recent refusals and the time come in; the same plan drives the window, the CLI and the service.
 import { diagnoseAor } from './diagnosis';
+import type { RecentRefusals } from './refusal-window';
 import type { RegistrarState } from './registrar-state';
-import type { StaleReason } from './types';
+import type { Contact, SourceAddress, StaleReason } from './types';
+
+/**
+ * Why the plan removes a contact: today's diagnosis (ghosts aside), plus the leftover of a
+ * refused phone. A phone that rebooted and is refused never gets its new binding in, so there
+ * is no newer contact to compare with; what ties the old binding to it is the refusal itself:
+ * FailedACL's RemoteAddress is the phone's address, and its old binding has that Via address
+ * with another port.
+ */
+export type PlanReason = Exclude<StaleReason, 'ghost'> | 'leftoverOfRefusedPhone';
 
 /** Fewer blocked endpoints than this is an ordinary stuck phone, not an incident. */
 export const INCIDENT_MIN_ENDPOINTS = 3;
@@ -29,7 +39,9 @@ export interface PlannedRemoval {
   /** As read now: a phone that registers this contact again changes them, and is skipped. */
   callId: string;
   expirationTime: number;
-  reason: Exclude<StaleReason, 'ghost'>;
+  reason: PlanReason;
+  /** leftoverOfRefusedPhone: the refused REGISTER's source. */
+  refusedFrom: SourceAddress | null;
   /** The newer contact of the same device that replaced it (supersededBySameDevice). */
   replacedBy: { contactId: string; uri: string; viaAddr: string; viaPort: number } | null;
   /** The AOR is at its limit: the next new phone gets 403. */
@@ -57,11 +69,11 @@ export interface IncidentPlan {
 /**
  * Every removable stale contact, per endpoint. Ghosts are left out: they are already gone from
  * the AstDB (only an Asterisk restart clears them), so a DBDel would remove nothing.
- * `recentRefusals`: refusals per endpoint in the recent window (RefusalWindow).
+ * `recentRefusals`: refusals per endpoint in the recent window (RefusalWindow.recent).
  */
 export function planStaleRemovals(
   state: RegistrarState,
-  recentRefusals: ReadonlyMap<string, number>,
+  recentRefusals: ReadonlyMap<string, RecentRefusals>,
   now: number,
   options: PlanOptions = {},
 ): IncidentPlan {
@@ -72,7 +84,8 @@ export function planStaleRemovals(
   let notBlocking = 0;
   for (const endpoint of state.endpoints()) {
     if (only && !only.has(endpoint.name)) continue;
-    const refusedNow = (recentRefusals.get(endpoint.name) ?? 0) > 0;
+    const refused = recentRefusals.get(endpoint.name);
+    const refusedNow = (refused?.count ?? 0) > 0;
     const contacts: PlannedRemoval[] = [];
     for (const aorName of endpoint.aors) {
       const aor = state.aor(aorName);
@@ -80,10 +93,13 @@ export function planStaleRemovals(
       const aorContacts = state.contactsOfAor(aorName);
       const byId = new Map(aorContacts.map((c) => [c.id, c]));
       const d = diagnoseAor(aor, aorContacts, [], now);
-      for (const mark of d.stale) {
+      // diagnoseAor was given no ghosts: every mark is of a contact still in the AstDB.
+      const marks: Array<{ contactId: string; reason: PlanReason; supersededBy?: string; refusedFrom?: SourceAddress }> = d.stale.flatMap((m) => (m.reason === 'ghost' ? [] : [{ ...m, reason: m.reason }]));
+      if (d.atLimit && refused) marks.push(...leftoversOfRefusedPhones(aorContacts, refused.sources, new Set(d.stale.map((m) => m.contactId))));
+      for (const mark of marks) {
         const c = byId.get(mark.contactId);
         // An AOR shared by several endpoints: its contact is planned once, under the first.
-        if (!c || mark.reason === 'ghost' || planned.has(c.id)) continue;
+        if (!c || planned.has(c.id)) continue;
         if (!allStale && !d.atLimit && !refusedNow) {
           notBlocking++;
           continue;
@@ -101,6 +117,7 @@ export function planStaleRemovals(
           callId: c.callId,
           expirationTime: c.expirationTime,
           reason: mark.reason,
+          refusedFrom: mark.refusedFrom ?? null,
           replacedBy: newer ? { contactId: newer.id, uri: newer.uri, viaAddr: newer.viaAddr, viaPort: newer.viaPort } : null,
           aorAtLimit: d.atLimit,
           refusedNow,
@@ -111,6 +128,23 @@ export function planStaleRemovals(
   }
   groups.sort((a, b) => (a.endpoint < b.endpoint ? -1 : a.endpoint > b.endpoint ? 1 : 0));
   return { at: now, allStale, groups, contacts: groups.reduce((n, g) => n + g.contacts.length, 0), notBlocking };
+}
+
+/**
+ * For each refused source: the one contact of the full AOR with the same Via address and another
+ * port, that does not answer qualify. Two or more such contacts (a desk phone and a softphone
+ * behind one NAT address) cannot be told apart by the refusal, which carries no User-Agent:
+ * none of them is planned.
+ */
+function leftoversOfRefusedPhones(contacts: readonly Contact[], sources: readonly SourceAddress[], marked: ReadonlySet<string>) {
+  const out: Array<{ contactId: string; reason: 'leftoverOfRefusedPhone'; refusedFrom: SourceAddress }> = [];
+  for (const source of sources) {
+    // A contact from the very address:port that was refused is the phone itself, not a leftover.
+    if (contacts.some((c) => c.viaAddr === source.addr && c.viaPort === source.port)) continue;
+    const candidates = contacts.filter((c) => c.viaAddr === source.addr && c.status !== 'Reachable');
+    if (candidates.length === 1 && !marked.has(candidates[0]!.id)) out.push({ contactId: candidates[0]!.id, reason: 'leftoverOfRefusedPhone', refusedFrom: source });
+  }
+  return out;
 }
 
 /** The contacts of a plan, in plan order. */

@@ -37,12 +37,12 @@ export class IncidentDesk {
     const window = new RefusalWindow();
     this.windows.set(pbxId, window);
     return session.onChange((changes) => {
-      for (const c of changes) if (c.kind === 'refused') window.add(c.refusal.endpoint, c.refusal.at);
+      for (const c of changes) if (c.kind === 'refused') window.add(c.refusal.endpoint, c.refusal.at, c.refusal.source);
     });
   }
 
   plan(pbxId: string, link: PbxLink, options: PlanOptions): IncidentPlan {
-    return planStaleRemovals(link.requireState(), this.window(pbxId).counts(this.opts.now()), this.opts.now(), options);
+    return planStaleRemovals(link.requireState(), this.window(pbxId).recent(this.opts.now()), this.opts.now(), options);
   }
 
   view(pbxId: string, link: PbxLink): IncidentView {

@@ -93,8 +93,26 @@ describe('the incident plan', () => {
   });
 
   it('counts a stale contact as blocking when its endpoint was refused now, even with a slot free', () => {
-    const plan = planStaleRemovals(state({ p2: 'staleRoom' }), new Map([['p2', 3]]), NOW);
+    const plan = planStaleRemovals(state({ p2: 'staleRoom' }), new Map([['p2', { count: 3, sources: [] }]]), NOW);
     expect(plannedContacts(plan)).toEqual([expect.objectContaining({ endpoint: 'p2', refusedNow: true, aorAtLimit: false })]);
+  });
+
+  it("plans the refused phone's leftover: the one contact from the refused address with another port", () => {
+    // Desk phone at .10 and softphone at .20 fill the AOR; the desk phone rebooted and is refused
+    // from .10:5090. Its new binding never got in, so only the refusal ties the old one to it.
+    const desk = contact('p1', 5060, DESK, 600);
+    const soft = contact('p1', 5070, SOFT, 3000, { viaAddr: '192.0.2.20' });
+    const s = RegistrarState.fromSnapshot({ endpoints: [{ name: 'p1', aors: ['p1'], deviceState: '' }], aors: [aor('p1')], contacts: [desk, soft] });
+    const refusedFrom = { family: 'IPV4' as const, transport: 'UDP', addr: '192.0.2.10', port: 5090 };
+    expect(planStaleRemovals(s, new Map(), NOW).contacts).toBe(0);
+    const plan = planStaleRemovals(s, new Map([['p1', { count: 2, sources: [refusedFrom] }]]), NOW);
+    expect(plannedContacts(plan)).toEqual([expect.objectContaining({ contactId: desk.id, reason: 'leftoverOfRefusedPhone', refusedFrom, aorAtLimit: true, refusedNow: true, replacedBy: null })]);
+  });
+
+  it('plans no leftover when two contacts share the refused address (the refusal names no User-Agent)', () => {
+    const s = state({ p1: 'fine' });
+    const refusedFrom = { family: 'IPV4' as const, transport: 'UDP', addr: '192.0.2.10', port: 5090 };
+    expect(planStaleRemovals(s, new Map([['p1', { count: 1, sources: [refusedFrom] }]]), NOW).contacts).toBe(0);
   });
 
   it('plans expired and unreachable contacts with their reason, and never a ghost', () => {
@@ -128,7 +146,7 @@ describe('the incident plan', () => {
 
   it('is the same plan for the same state and time (the window, the CLI and the service agree)', () => {
     const s = state({ p1: 'full', p2: 'full' });
-    expect(planStaleRemovals(s, new Map([['p1', 1]]), NOW)).toEqual(planStaleRemovals(s, new Map([['p1', 1]]), NOW));
+    expect(planStaleRemovals(s, new Map([['p1', { count: 1, sources: [] }]]), NOW)).toEqual(planStaleRemovals(s, new Map([['p1', { count: 1, sources: [] }]]), NOW));
   });
 
   it('plans 2,000 endpoints after a reboot wave in under half a second', () => {
@@ -169,9 +187,9 @@ describe('the refusal window', () => {
     w.add('p1', NOW - 60_000);
     w.add('p2', NOW - 30_000);
     w.add('p2', NOW - 1_000);
-    expect([...w.counts(NOW)]).toEqual([['p1', 1], ['p2', 2]]);
+    expect([...w.recent(NOW)].map(([e, r]) => [e, r.count])).toEqual([['p1', 1], ['p2', 2]]);
     expect(w.perMinute(NOW)).toBe(1.5);
-    expect([...w.counts(NOW + 120_000)]).toEqual([]);
+    expect([...w.recent(NOW + 120_000)]).toEqual([]);
     expect(w.perMinute(NOW + 120_000)).toBe(0);
   });
 });
