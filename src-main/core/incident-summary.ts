@@ -49,7 +49,8 @@ export function summarizeIncident(
   const rebooting: RebootingEndpoint[] = [];
   const aors = new Set<string>();
   for (const g of plan.groups) {
-    const superseded = g.contacts.filter((c) => c.reason === 'supersededBySameDevice');
+    // Both mean the same device came back from a new port while its old binding stayed.
+    const superseded = g.contacts.filter((c) => c.reason === 'supersededBySameDevice' || c.reason === 'leftoverOfRefusedPhone');
     if (superseded.length >= minLeftovers) {
       rebooting.push({ endpoint: g.endpoint, aor: superseded[0]!.aor, leftovers: superseded.length, userAgent: superseded[0]!.userAgent });
     }
