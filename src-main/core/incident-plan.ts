@@ -4,18 +4,12 @@
 // contact a batch would remove, grouped per endpoint, with its reason. Pure: the state, the
 // recent refusals and the time come in; the same plan drives the window, the CLI and the service.
 import { diagnoseAor } from './diagnosis';
+import type { IncidentPlan, PlanGroup, PlannedRemoval, PlanReason } from './incident-model';
 import type { RecentRefusals } from './refusal-window';
 import type { RegistrarState } from './registrar-state';
-import type { Contact, SourceAddress, StaleReason } from './types';
+import type { Contact, SourceAddress } from './types';
 
-/**
- * Why the plan removes a contact: today's diagnosis (ghosts aside), plus the leftover of a
- * refused phone. A phone that rebooted and is refused never gets its new binding in, so there
- * is no newer contact to compare with; what ties the old binding to it is the refusal itself:
- * FailedACL's RemoteAddress is the phone's address, and its old binding has that Via address
- * with another port.
- */
-export type PlanReason = Exclude<StaleReason, 'ghost'> | 'leftoverOfRefusedPhone';
+export type { IncidentPlan, PlanGroup, PlannedRemoval, PlanReason } from './incident-model';
 
 /** Fewer blocked endpoints than this is an ordinary stuck phone, not an incident. */
 export const INCIDENT_MIN_ENDPOINTS = 3;
@@ -25,45 +19,6 @@ export interface PlanOptions {
   allStale?: boolean;
   /** Only these endpoints; all when absent or empty. */
   endpoints?: readonly string[];
-}
-
-/** What the runner needs to re-check a contact before it deletes it, and the admin to judge it. */
-export interface PlannedRemoval {
-  contactId: string;
-  aor: string;
-  endpoint: string;
-  uri: string;
-  userAgent: string;
-  viaAddr: string;
-  viaPort: number;
-  /** As read now: a phone that registers this contact again changes them, and is skipped. */
-  callId: string;
-  expirationTime: number;
-  reason: PlanReason;
-  /** leftoverOfRefusedPhone: the refused REGISTER's source. */
-  refusedFrom: SourceAddress | null;
-  /** The newer contact of the same device that replaced it (supersededBySameDevice). */
-  replacedBy: { contactId: string; uri: string; viaAddr: string; viaPort: number } | null;
-  /** The AOR is at its limit: the next new phone gets 403. */
-  aorAtLimit: boolean;
-  /** The endpoint had a REGISTER refused for max_contacts in the recent window. */
-  refusedNow: boolean;
-}
-
-export interface PlanGroup {
-  endpoint: string;
-  contacts: PlannedRemoval[];
-}
-
-export interface IncidentPlan {
-  /** Epoch ms the plan was computed at. */
-  at: number;
-  allStale: boolean;
-  groups: PlanGroup[];
-  /** Number of contacts over all groups. */
-  contacts: number;
-  /** Stale contacts left out because they block nothing (shown with the "every stale" switch). */
-  notBlocking: number;
 }
 
 /**

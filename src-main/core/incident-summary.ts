@@ -1,38 +1,12 @@
 // The incident banner and its explanation, from the blocking plan: how many endpoints refuse
 // their phones, how many stale contacts hold their slots, how fast phones are refused, and the
 // fix that stops it happening again. Pure (plan and figures in, summary out).
-import { INCIDENT_MIN_ENDPOINTS, type IncidentPlan } from './incident-plan';
+import type { IncidentPlan, IncidentSummary, RebootingEndpoint } from './incident-model';
+import { INCIDENT_MIN_ENDPOINTS } from './incident-plan';
 import type { RegistrarState } from './registrar-state';
 
-/** An endpoint whose phone came back from a new port without unregistering. */
-export interface RebootingEndpoint {
-  endpoint: string;
-  aor: string;
-  /** Leftover bindings of the same device (same Via address and User-Agent) still held. */
-  leftovers: number;
-  userAgent: string;
-}
+export type { IncidentExplanation, IncidentSummary, RebootingEndpoint } from './incident-model';
 
-export interface IncidentExplanation {
-  rebooting: RebootingEndpoint[];
-  /** The AORs (max_contacts >= 2, remove_existing = no) that keep refusing. */
-  aors: string[];
-  /** pjsip.conf: lines to merge into each AOR section. */
-  pjsipConf: string;
-  /** FreePBX: its generated AORs take their options from /etc/asterisk/pjsip.aor_custom_post.conf. */
-  freepbxCustomPost: string;
-}
-
-export interface IncidentSummary {
-  /** Several endpoints blocked at once: the banner shows. */
-  active: boolean;
-  /** Endpoints with at least one blocking stale contact. */
-  blockedEndpoints: number;
-  /** Stale contacts holding their slots (the default plan's size). */
-  staleContacts: number;
-  refusalsPerMinute: number;
-  explanation: IncidentExplanation;
-}
 
 /**
  * Live state only: a device counts as rebooting without unregistering when at least

@@ -1,9 +1,8 @@
 // What the front ends see of incident mode (issue 13): the banner, a batch's progress and its
 // summary. Plain data: it crosses IPC, the WebSocket and --json unchanged.
-import type { IncidentSummary } from '../core/incident-summary';
+import type { IncidentSummary } from '../core/incident-model';
 
-export type { IncidentPlan, PlanGroup, PlannedRemoval } from '../core/incident-plan';
-export type { IncidentExplanation, IncidentSummary, RebootingEndpoint } from '../core/incident-summary';
+export type { IncidentExplanation, IncidentPlan, IncidentSummary, PlanGroup, PlannedRemoval, RebootingEndpoint } from '../core/incident-model';
 
 /** Removals per second when nothing else is configured: well below what AMI takes, see README. */
 export const DEFAULT_BATCH_RATE = 20;
