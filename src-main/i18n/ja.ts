@@ -170,7 +170,7 @@ export const ja: Record<MessageKey, string> = {
   'incident.refusedNow': '拒否発生中',
   'incident.replacedBy': '置き換え先：{source} からの {contact}',
   'incident.reason.supersededBySameDevice': '新しいコンタクトと送信元・ユーザーエージェントが同じです。電話機が登録解除せずに登録し直しました。',
-  'incident.reason.leftoverOfRefusedPhone': '{source} から拒否された電話機の残骸です（同じアドレス、新しいポート）。',
+  'incident.reason.leftoverOfRefusedPhone': '{source} から拒否された電話機が残した古いコンタクトです（同じアドレス、新しいポート）。',
   'incident.reason.unreachable': 'qualify（OPTIONS）に応答しません。',
   'incident.reason.expired': '有効期限切れです。Asterisk は次の期限チェックで削除します。',
   'incident.empty': '削除する古いコンタクトはありません。',

@@ -154,7 +154,7 @@ export class IncidentState {
     if (p.state !== 'running' && p.kind === 'remove') {
       this.finished = p;
       if (this.reviewing) this.step = 'summary';
-      this.scheduleRefresh();
+      void this.refresh();
     }
   }
 
