@@ -1,6 +1,6 @@
 // The incident plan and summary as data (issue 13): what crosses to the renderer, the CLI's
 // --json and the services. Types only, so the renderer can import them without core's code.
-import type { SourceAddress, StaleReason } from './types';
+import type { Contact, SourceAddress, StaleReason } from './types';
 
 /**
  * Why the plan removes a contact: today's diagnosis (ghosts aside), plus the leftover of a
@@ -11,18 +11,13 @@ import type { SourceAddress, StaleReason } from './types';
  */
 export type PlanReason = Exclude<StaleReason, 'ghost'> | 'leftoverOfRefusedPhone';
 
-/** What the runner needs to re-check a contact before it deletes it, and the admin to judge it. */
-export interface PlannedRemoval {
+/**
+ * What the runner needs to re-check a contact before it deletes it, and the admin to judge it.
+ * callId and expirationTime are as read now: a phone that registers this contact again changes
+ * them, and is skipped.
+ */
+export interface PlannedRemoval extends Pick<Contact, 'aor' | 'endpoint' | 'uri' | 'userAgent' | 'viaAddr' | 'viaPort' | 'callId' | 'expirationTime'> {
   contactId: string;
-  aor: string;
-  endpoint: string;
-  uri: string;
-  userAgent: string;
-  viaAddr: string;
-  viaPort: number;
-  /** As read now: a phone that registers this contact again changes them, and is skipped. */
-  callId: string;
-  expirationTime: number;
   reason: PlanReason;
   /** leftoverOfRefusedPhone: the refused REGISTER's source. */
   refusedFrom: SourceAddress | null;

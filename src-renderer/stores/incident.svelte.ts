@@ -2,7 +2,8 @@
 // its selection, the running batch's progress and the last batch's summary. The plan, the
 // banner figures and the explanation arrive computed from main; this holds what the admin chose.
 import type { RegDeskApi } from '../../src-main/ipc/contract';
-import { ServiceFailure, type ServiceError } from '../../src-main/services/api';
+import type { ServiceError } from '../../src-main/services/api';
+import { asServiceError } from './app.svelte';
 import type { BatchProgress, IncidentExplanation, IncidentPlan, IncidentView } from '../../src-main/services/incident-types';
 
 /** The banner is re-read at most this often while rows change (a batch changes hundreds a minute). */
@@ -179,7 +180,7 @@ export class IncidentState {
       this.error = null;
       return result;
     } catch (error) {
-      this.error = error instanceof ServiceFailure ? { code: error.code, message: error.message } : { code: 'internal', message: String(error) };
+      this.error = asServiceError(error);
       return undefined;
     }
   }
