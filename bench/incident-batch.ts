@@ -70,7 +70,7 @@ for (const method of ['send', 'list'] as const) {
   };
 }
 
-const sandbox = await startHelper<{ port: number }>(join(import.meta.dirname, 'children', 'incident-sandbox.ts'), [String(ENDPOINTS), String(LIVE_ENDPOINTS), '8000', String(LIVE_RATE), String(LIVE_S)], 120_000);
+const sandbox = await startHelper<{ port: number }>(join(import.meta.dirname, 'children', 'incident-sandbox.ts'), [String(ENDPOINTS), String(LIVE_ENDPOINTS), '12000', String(LIVE_RATE), String(LIVE_S)], 120_000);
 const { services, dispose } = await benchServices();
 if (!existsSync(join(RENDERER_DIR, 'index.html'))) spawnSync('npx', ['electron-vite', 'build'], { stdio: 'inherit', cwd: join(import.meta.dirname, '..') });
 const chromiumPath = findChromium();
@@ -91,7 +91,14 @@ try {
   services.on('batchProgress', (p) => progress.push(p));
   const { id: pbxId } = await services.addPbx({ name: 'bench', host: '127.0.0.1', port: sandbox.ready.port, username: BENCH_AMI_USER.name, tls: false }, BENCH_AMI_USER.secret);
   await whenAllLive(services, ENDPOINTS + LIVE_ENDPOINTS, 60_000);
+  // The page loads before the measured windows (its first render would weigh on the baseline).
+  const page = await (await browser.newContext({ locale: 'en-US', viewport: { width: 1440, height: 900 } })).newPage();
+  await page.goto(web.url);
+  const total = ENDPOINTS + LIVE_ENDPOINTS;
+  await page.waitForFunction((n) => document.querySelector('.count')?.textContent === `${n} of ${n} endpoints`, total, { timeout: 30_000 });
   const { retried } = await sandbox.nextReport<{ retried: number }>(60_000);
+  // The baseline starts once the storm of 1,000 refusals (rows, alerts) has been handled.
+  const baselineFrom = wallNow() + 3_000;
   if (retried !== ENDPOINTS) throw new Error(`only ${retried} of ${ENDPOINTS} rebooted phones were refused`);
   const deadline = Date.now() + 20_000;
   while ((await services.getIncident(pbxId)).summary.staleContacts !== ENDPOINTS) {
@@ -100,11 +107,8 @@ try {
   }
   const plan = await services.planIncident(pbxId, { allStale: false, endpoints: [] });
   const ids = plan.groups.flatMap((g) => g.contacts.map((c) => c.contactId));
-  const page = await (await browser.newContext({ locale: 'en-US', viewport: { width: 1440, height: 900 } })).newPage();
   const baselineUntil = Date.now() + BASELINE_S * 1000;
-  await page.goto(web.url);
-  const total = ENDPOINTS + LIVE_ENDPOINTS;
-  await page.waitForFunction((n) => document.querySelector('.count')?.textContent === `${n} of ${n} endpoints`, total, { timeout: 30_000 });
+  await new Promise((r) => setTimeout(r, 2_000));
   const keysBefore = await typeIntoFilter(page);
   await new Promise((r) => setTimeout(r, Math.max(0, baselineUntil - Date.now())));
   const started = await services.startRemovalBatch(pbxId, ids, null);
@@ -134,7 +138,7 @@ try {
     cursor.set(s.endpoint, i + 1);
     const latency = list[i]!.at - s.at;
     if (s.at >= end.startedAt && s.at <= end.endedAt!) during.push(latency);
-    else if (s.at < end.startedAt) before.push(latency);
+    else if (s.at < end.startedAt && s.at >= baselineFrom) before.push(latency);
   }
   const ownKeys = new Set(ids);
   const batchActions = actions.filter((a) => a.key !== undefined && ownKeys.has(a.key)).length;
@@ -144,7 +148,7 @@ try {
   writeResults('incident-batch', [
     result({ name: 'incident-batch-rate', metric: `removals per second, one batch of ${what}`, value: achieved, unit: 'removals/s', baseline: 'configured rate', baselineValue: RATE, target: `>= ${TARGET_RATE_SHARE * 100}% of the configured rate`, pass: achieved >= RATE * TARGET_RATE_SHARE && end.done === ENDPOINTS && end.failed === 0 }),
     result({ name: 'incident-batch-actions', metric: `AMI actions per removal (DBGet re-read, DBDel, DBGet verify); ${end.done} removed, ${end.skipped} skipped, ${end.failed} failed`, value: batchActions / end.total, unit: 'actions', baseline: null, baselineValue: null, target: 'none (context)', pass: end.done === ENDPOINTS }),
-    result({ name: 'incident-batch-event-p99', metric: `p99 live SIP REGISTER sent to endpointRows during the batch (${during.length} events)`, value: percentile(during, 99), unit: 'ms', baseline: `p99 before the batch (${before.length} events)`, baselineValue: percentile(before, 99), target: `<= ${TARGET_P99_MS} ms`, pass: percentile(during, 99) <= TARGET_P99_MS }),
+    result({ name: 'incident-batch-event-p99', metric: `p99 live SIP REGISTER sent to endpointRows during the batch (${during.length} events; before: from 3 s after the refusal storm)`, value: percentile(during, 99), unit: 'ms', baseline: `p99 before the batch (${before.length} events)`, baselineValue: percentile(before, 99), target: `<= ${TARGET_P99_MS} ms`, pass: percentile(during, 99) <= TARGET_P99_MS }),
     result({
       name: 'incident-batch-keystroke-p99',
       metric: `p99 filter keystroke (keydown to next frame, wall) in Chromium on ${total} endpoint rows during the batch (${keysDuring.length} keys)`,
