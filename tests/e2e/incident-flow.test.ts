@@ -77,6 +77,8 @@ async function incidentFlow(browser: Browser, language: keyof typeof LABELS): Pr
     expect((await parallel(wave.phones, (p) => wave.retry(p))).map((r) => r.status)).toEqual(wave.phones.map(() => 403));
     const banner = page.locator('[data-incident]');
     await expect.poll(() => banner.textContent(), { timeout: 10_000 }).toContain(l.banner);
+    // One banner, not a notice per refused phone.
+    await expect.poll(() => page.locator('[data-alert-endpoint]').count()).toBe(0);
     await shoot(page, `${language}-1-banner`);
 
     await banner.getByRole('button', { name: l.review }).click();
@@ -97,6 +99,8 @@ async function incidentFlow(browser: Browser, language: keyof typeof LABELS): Pr
     await expect.poll(() => dialog.locator('[data-summary]').textContent().catch(() => ''), { timeout: 20_000 }).toContain(l.summary(SIZE - 1));
     await dialog.getByRole('heading', { name: l.explain }).waitFor();
     expect(await dialog.locator('pre').first().textContent()).toContain(`[${wave.phones[1]!.endpoint}](+)\nremove_existing=yes`);
+    // The notices folded into the banner do not come back once the batch fixed their endpoints.
+    expect(await page.locator('[data-alert-endpoint]').count()).toBe(0);
     await shoot(page, `${language}-4-summary`);
     const key = (p: (typeof wave.phones)[number]) => contactId(p.endpoint, p.desk.contactUri);
     expect(wave.sandbox.pbx.astdb.get('registrar/contact', key(left))).toBeDefined();
