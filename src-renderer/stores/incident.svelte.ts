@@ -3,7 +3,7 @@
 // banner figures and the explanation arrive computed from main; this holds what the admin chose.
 import type { RegDeskApi } from '../../src-main/ipc/contract';
 import type { ServiceError } from '../../src-main/services/api';
-import { asServiceError } from './app.svelte';
+import { attemptShowingError } from './app.svelte';
 import type { BatchProgress, IncidentExplanation, IncidentPlan, IncidentView } from '../../src-main/services/incident-types';
 
 /** The banner is re-read at most this often while rows change (a batch changes hundreds a minute). */
@@ -174,14 +174,7 @@ export class IncidentState {
     }, VIEW_REFRESH_MS);
   }
 
-  private async attempt<T>(operation: () => Promise<T>): Promise<T | undefined> {
-    try {
-      const result = await operation();
-      this.error = null;
-      return result;
-    } catch (error) {
-      this.error = asServiceError(error);
-      return undefined;
-    }
+  private attempt<T>(operation: () => Promise<T>): Promise<T | undefined> {
+    return attemptShowingError(operation, (error) => (this.error = error));
   }
 }
