@@ -153,4 +153,26 @@ describe.runIf(requireTool('sipp', 'sip-tester'))(`incident batch on ${SIZE} end
     const batches = await services.listBatches();
     expect(batches.map((b) => [b.kind, b.state])).toEqual([['restore', 'finished'], ['remove', 'finished'], ['restore', 'finished'], ['remove', 'cancelled']]);
   }, 120_000);
+
+  // Last: it takes the PBX's AMI down for good.
+  it('stops the batch when the AMI session drops, the audit never claiming an outcome it did not see', async () => {
+    // Endpoints whose old binding Restore all put back (their phones did not retry): stale again.
+    const phones = wave.phones.slice(-12, -3);
+    const restoredBack = await services.planIncident(pbxId, { allStale: true, endpoints: phones.map((p) => p.endpoint) });
+    const ids = restoredBack.groups.flatMap((g) => g.contacts.map((c) => c.contactId));
+    expect(ids.length).toBeGreaterThan(2);
+    const started = await services.startRemovalBatch(pbxId, ids, 5);
+    await until('two removals', () => (lastOf(started.batchId)?.done ?? 0) >= 2);
+    await wave.sandbox.ami.close();
+    const end = await until('the batch stopped', () => (lastOf(started.batchId)?.state === 'stopped' ? lastOf(started.batchId) : null));
+    expect(end.error).toMatch(/not live|disconnected|closed/i);
+    expect(end.done).toBeLessThan(ids.length);
+    const lines = auditLines();
+    expect(lines.find((l) => l.type === 'batchEnd' && l.id === started.batchId)).toMatchObject({ state: 'stopped', done: end.done });
+    const intents = lines.filter((l) => l.type === 'intent' && l.batchId === started.batchId);
+    const outcomes = new Set(lines.filter((l) => l.type === 'outcome').map((l) => l.id));
+    // At most the one in flight when the connection died is left pending (it may or may not have happened).
+    expect(intents.filter((i) => !outcomes.has(i.id)).length).toBeLessThanOrEqual(1);
+    expect(intents.length).toBeGreaterThanOrEqual(end.done);
+  });
 });
