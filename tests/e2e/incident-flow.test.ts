@@ -12,7 +12,7 @@ import { contactId } from '../../src-main/core/contact-id';
 import type { SecretStore } from '../../src-main/services/api';
 import { createServices } from '../../src-main/services/create';
 import { startWebServer } from '../../src-main/web/server';
-import { parallel, rebootWave } from '../support/reboot-wave';
+import { parallel, rebootWave, type RebootWave } from '../support/reboot-wave';
 import { findChromium, launchChromium, toolsVerdict } from './support/browser';
 import { rendererDir } from './support/stack';
 
@@ -58,7 +58,14 @@ async function shoot(page: Page, name: string): Promise<void> {
   }
 }
 
-async function incidentFlow(browser: Browser, language: keyof typeof LABELS): Promise<void> {
+interface Scene {
+  page: Page;
+  wave: RebootWave;
+  pbxName: string;
+}
+
+/** A reboot wave, the services and browser mode on it, and a page showing the incident banner. */
+async function withIncident(browser: Browser, language: keyof typeof LABELS, run: (scene: Scene) => Promise<void>): Promise<void> {
   const l = LABELS[language];
   const wave = await rebootWave(SIZE);
   const dataDir = mkdtempSync(join(tmpdir(), 'regdesk-e2e-incident-'));
@@ -79,6 +86,20 @@ async function incidentFlow(browser: Browser, language: keyof typeof LABELS): Pr
     await expect.poll(() => banner.textContent(), { timeout: 10_000 }).toContain(l.banner);
     // One banner, not a notice per refused phone.
     await expect.poll(() => page.locator('[data-alert-endpoint]').count()).toBe(0);
+    await run({ page, wave, pbxName });
+  } finally {
+    await context.close();
+    await web.close();
+    await services.close();
+    await wave.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function incidentFlow(browser: Browser, language: keyof typeof LABELS): Promise<void> {
+  const l = LABELS[language];
+  await withIncident(browser, language, async ({ page, wave, pbxName }) => {
+    const banner = page.locator('[data-incident]');
     await shoot(page, `${language}-1-banner`);
 
     await banner.getByRole('button', { name: l.review }).click();
@@ -110,13 +131,7 @@ async function incidentFlow(browser: Browser, language: keyof typeof LABELS): Pr
     await expect.poll(() => dialog.locator('[data-restored]').textContent().catch(() => ''), { timeout: 20_000 }).toContain(l.restored(SIZE - 1));
     await shoot(page, `${language}-5-restored`);
     for (const p of wave.phones) expect(wave.sandbox.pbx.astdb.get('registrar/contact', key(p))).toBeDefined();
-  } finally {
-    await context.close();
-    await web.close();
-    await services.close();
-    await wave.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  }
+  });
 }
 
 describe.runIf(verdict.run || verdict.failure !== null)('incident mode in the browser after a reboot wave', () => {
@@ -137,5 +152,23 @@ describe.runIf(verdict.run || verdict.failure !== null)('incident mode in the br
 
   it('does the same in Japanese', async () => {
     await incidentFlow(browser, 'ja');
+  }, 120_000);
+
+  it('cancels a running batch: the summary says so and counts exactly what the PBX lost', async () => {
+    await withIncident(browser, 'en', async ({ page, wave }) => {
+      await page.locator('[data-incident]').getByRole('button', { name: 'Review the plan' }).click();
+      const dialog = page.getByRole('dialog');
+      await dialog.getByRole('button', { name: `Remove ${SIZE} stale contacts` }).click();
+      await dialog.getByRole('button', { name: `Remove ${SIZE} contacts` }).click();
+      await expect.poll(async () => Number(await dialog.locator('progress').getAttribute('value')), { timeout: 10_000 }).toBeGreaterThan(0);
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+      await dialog.getByRole('heading', { name: 'Batch cancelled' }).waitFor({ timeout: 10_000 });
+      const text = (await dialog.locator('[data-summary]').textContent()) ?? '';
+      const removed = Number(/^(\d+) removed, 0 skipped, 0 failed of 12/.exec(text.trim())?.[1]);
+      expect(removed).toBeGreaterThan(0);
+      expect(removed).toBeLessThan(SIZE);
+      const gone = wave.phones.filter((p) => wave.sandbox.pbx.astdb.get('registrar/contact', contactId(p.endpoint, p.desk.contactUri)) === undefined);
+      expect(gone).toHaveLength(removed);
+    });
   }, 120_000);
 });
