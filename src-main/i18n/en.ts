@@ -176,6 +176,7 @@ export const en = {
   'incident.close': 'Close',
   'incident.confirmTitle': 'Remove {count} stale contacts from {pbx}?',
   'incident.confirmBody': 'RegDesk removes them one by one, at most {rate} per second, re-reading each first. A phone that registers again meanwhile is skipped, never deleted.',
+  'incident.rateLabel': 'Removals per second',
   'incident.confirmRun': 'Remove {count} contacts',
   'incident.back': 'Back',
   'incident.progressTitle': 'Removing stale contacts from {pbx}',

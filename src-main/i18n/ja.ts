@@ -178,6 +178,7 @@ export const ja: Record<MessageKey, string> = {
   'incident.close': '閉じる',
   'incident.confirmTitle': '{pbx} から古いコンタクト {count} 件を削除しますか？',
   'incident.confirmBody': '毎秒最大 {rate} 件の速さで 1 件ずつ、事前に読み直してから削除します。その間に登録し直した電話機はスキップし、削除しません。',
+  'incident.rateLabel': '毎秒の削除件数',
   'incident.confirmRun': '{count} 件を削除',
   'incident.back': '戻る',
   'incident.progressTitle': '{pbx} から古いコンタクトを削除中',

@@ -49,7 +49,7 @@ export class IncidentDesk {
     const state = link.requireState();
     const now = this.opts.now();
     const plan = this.plan(pbxId, link, {});
-    return { pbxId, summary: summarizeIncident(plan, state, this.window(pbxId).perMinute(now)), running: this.running.get(pbxId)?.progress ?? null };
+    return { pbxId, summary: summarizeIncident(plan, state, this.window(pbxId).perMinute(now)), running: this.running.get(pbxId)?.progress ?? null, defaultRate: this.opts.rate ?? DEFAULT_BATCH_RATE };
   }
 
   /** Start removing the chosen contacts of the plan; resolves once started, progress is pushed. */

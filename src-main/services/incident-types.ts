@@ -64,6 +64,8 @@ export interface IncidentView {
   pbxId: string;
   summary: IncidentSummary;
   running: BatchProgress | null;
+  /** Removals per second a batch runs at unless the caller says otherwise. */
+  defaultRate: number;
 }
 
 /** One batch from the audit log, for history and `regdesk audit`. */

@@ -4,7 +4,7 @@
 import type { RegDeskApi } from '../../src-main/ipc/contract';
 import type { ServiceError } from '../../src-main/services/api';
 import { attemptShowingError } from './app.svelte';
-import type { BatchProgress, IncidentExplanation, IncidentPlan, IncidentView } from '../../src-main/services/incident-types';
+import { MAX_BATCH_RATE, type BatchProgress, type IncidentExplanation, type IncidentPlan, type IncidentView } from '../../src-main/services/incident-types';
 
 /** The banner is re-read at most this often while rows change (a batch changes hundreds a minute). */
 const VIEW_REFRESH_MS = 1_000;
@@ -24,6 +24,8 @@ export class IncidentState {
   finished = $state.raw<BatchProgress | null>(null);
   restoreSummary = $state.raw<BatchProgress | null>(null);
   error = $state.raw<ServiceError | null>(null);
+  /** Removals per second the admin chose for the next batch; null: the services' default. */
+  rate = $state<number | null>(null);
   /** The fix, as the incident stood when the review opened: the batch empties the live one. */
   explanation = $state.raw<IncidentExplanation | null>(null);
 
@@ -129,7 +131,8 @@ export class IncidentState {
     if (pbxId === null || !this.plan) return;
     const ids = [...this.planIds].filter((id) => !this.excluded.has(id));
     this.step = 'running';
-    const started = await this.attempt(() => this.api.startRemovalBatch(pbxId, ids, null));
+    const rate = this.rate !== null && this.rate >= 0.1 && this.rate <= MAX_BATCH_RATE ? this.rate : null;
+    const started = await this.attempt(() => this.api.startRemovalBatch(pbxId, ids, rate));
     if (!started) this.step = 'list';
     else if (!this.progress || this.progress.batchId !== started.batchId) this.progress = started;
   }

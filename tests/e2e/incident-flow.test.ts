@@ -112,6 +112,7 @@ async function incidentFlow(browser: Browser, language: keyof typeof LABELS): Pr
     await shoot(page, `${language}-2-review`);
     await dialog.getByRole('button', { name: l.remove(SIZE - 1) }).click();
     await dialog.getByRole('heading', { name: l.confirmTitle(SIZE - 1, pbxName) }).waitFor();
+    await shoot(page, `${language}-2-confirm`);
     await dialog.getByRole('button', { name: l.run(SIZE - 1) }).click();
     await dialog.locator('[data-progress]').waitFor();
     await expect.poll(async () => Number(await dialog.locator('progress').getAttribute('value')), { timeout: 10_000 }).toBeGreaterThan(0);
@@ -159,6 +160,10 @@ describe.runIf(verdict.run || verdict.failure !== null)('incident mode in the br
       await page.locator('[data-incident]').getByRole('button', { name: 'Review the plan' }).click();
       const dialog = page.getByRole('dialog');
       await dialog.getByRole('button', { name: `Remove ${SIZE} stale contacts` }).click();
+      // The admin slows this batch down to 2 per second.
+      await dialog.getByLabel('Removals per second').fill('2');
+      await dialog.getByLabel('Removals per second').dispatchEvent('change');
+      await dialog.getByText('at most 2 per second').waitFor();
       await dialog.getByRole('button', { name: `Remove ${SIZE} contacts` }).click();
       await expect.poll(async () => Number(await dialog.locator('progress').getAttribute('value')), { timeout: 10_000 }).toBeGreaterThan(0);
       await dialog.getByRole('button', { name: 'Cancel' }).click();

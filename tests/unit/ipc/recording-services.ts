@@ -92,7 +92,7 @@ export class RecordingServices implements RegDeskServices {
   async getIncident(...args: Parameters<RegDeskServices['getIncident']>): ReturnType<RegDeskServices['getIncident']> {
     this.record('getIncident', args);
     const explanation = { rebooting: [], aors: [], pjsipConf: '', freepbxCustomPost: '' };
-    return { pbxId: args[0], summary: { active: false, blockedEndpoints: 0, staleContacts: 0, refusalsPerMinute: 0, explanation }, running: null };
+    return { pbxId: args[0], summary: { active: false, blockedEndpoints: 0, staleContacts: 0, refusalsPerMinute: 0, explanation }, running: null, defaultRate: 20 };
   }
   async planIncident(...args: Parameters<RegDeskServices['planIncident']>) {
     this.record('planIncident', args);
