@@ -20,6 +20,8 @@ export interface AuditIntent {
   storedValue: string;
   /** For a restore: the removal entry it undoes. */
   restoreOf?: string;
+  /** Set when the entry is part of a batch (incident mode): the batch's id. */
+  batchId?: string;
 }
 
 /** Written after the PBX answered. */
@@ -30,7 +32,43 @@ export interface AuditOutcome {
   error?: string;
 }
 
+/** A batch (incident mode) starts: written before its first removal. */
+export interface AuditBatchStart {
+  id: string;
+  at: number;
+  action: 'removeBatch' | 'restoreBatch';
+  pbx: string;
+  /** How many contacts the batch will try. */
+  planned: number;
+  /** Removals per second. */
+  rate: number;
+  /** For a restoreBatch: the removeBatch it undoes. */
+  restoreOf?: string;
+}
+
+/** A batch ends (finished, cancelled or stopped): what happened to its contacts. */
+export interface AuditBatchEnd {
+  id: string;
+  at: number;
+  state: 'finished' | 'cancelled' | 'stopped';
+  done: number;
+  skipped: number;
+  failed: number;
+  /** Planned but never tried (cancelled or stopped first). */
+  notTried: number;
+  /** Why it stopped early, when it did. */
+  error?: string;
+}
+
 export type AuditRecord = ({ type: 'intent' } & AuditIntent) | ({ type: 'outcome' } & AuditOutcome);
+
+/** The records that bracket a batch's entries in the same log. */
+export type AuditBatchRecord = ({ type: 'batchStart' } & AuditBatchStart) | ({ type: 'batchEnd' } & AuditBatchEnd);
+
+/** A batch as the log folds it: its start, and its end once written (null while running or interrupted). */
+export interface AuditBatch extends AuditBatchStart {
+  end: AuditBatchEnd | null;
+}
 
 export interface AuditEntry extends AuditIntent {
   /** pending: the intent is recorded but no outcome (interrupted: the PBX must be checked). */
@@ -45,4 +83,11 @@ export interface AuditTrail {
   entry(id: string): AuditEntry | undefined;
   /** All entries, oldest first. */
   entries(): AuditEntry[];
+}
+
+/** A trail that also keeps batches (services/audit-log.ts). */
+export interface BatchAuditTrail extends AuditTrail {
+  appendBatch(record: AuditBatchRecord): Promise<void>;
+  batch(id: string): AuditBatch | undefined;
+  batchEntries(batchId: string): AuditEntry[];
 }

@@ -43,6 +43,20 @@ export interface RemovalOptions {
   pbx?: string;
   /** Epoch ms. */
   now?: () => number;
+  /** Part of a batch (incident mode): recorded on the audit entry. */
+  batchId?: string;
+  /**
+   * The contact as the plan saw it. A REGISTER refreshing the contact moves its expiration time
+   * (and a new binding under the same URI brings a new Call-ID): then the phone is alive and the
+   * removal is refused as 'changed'.
+   */
+  expect?: { callId: string; expirationTime: number };
+  /**
+   * How to check the DBDel took: 'contactList' (default) re-reads PJSIPShowContacts; 'astdb' re-reads
+   * the one key (DBGet), which is what PJSIPShowContacts lists (FACTS), for batches where listing
+   * every contact of the PBX per removal would flood AMI.
+   */
+  verify?: 'contactList' | 'astdb';
 }
 
 export interface RemovalResult {
@@ -60,6 +74,10 @@ export async function removeContact(session: PbxSession, contactId: string, expe
   if (stored.contact.uri !== expectedUri) {
     throw new RemovalError('changed', `contact ${contactId} is now ${stored.contact.uri}, not ${expectedUri}: refresh and check again`);
   }
+  const expected = options.expect;
+  if (expected && (stored.contact.callId !== expected.callId || stored.contact.expirationTime !== expected.expirationTime)) {
+    throw new RemovalError('changed', `contact ${contactId} registered again since it was planned (the phone is alive): not removed`);
+  }
   const { aor, endpoint } = stored.contact;
   const auditId = randomUUID();
   await audit.append({
@@ -73,6 +91,7 @@ export async function removeContact(session: PbxSession, contactId: string, expe
     endpoint,
     uri: stored.contact.uri,
     storedValue: stored.value,
+    ...(options.batchId ? { batchId: options.batchId } : {}),
   });
   try {
     await connection.send({ Action: 'DBDel', Family: CONTACT_FAMILY, Key: contactId });
@@ -86,6 +105,7 @@ export async function removeContact(session: PbxSession, contactId: string, expe
   }
   // Mark at once: a qualify event for the deleted contact (the ghost) may arrive any moment now.
   session.change((state) => state.markRemovedByAdmin(contactId, now()));
+  if (options.verify === 'astdb') return verifyKeyGone(session, connection, contactId, aor, auditId, audit, now);
   const aorContacts = await readAorContacts(connection, aor);
   if (aorContacts.some((c) => c.id === contactId)) {
     await audit.append({ type: 'outcome', id: auditId, at: now(), outcome: 'failed', error: 'still listed by PJSIPShowContacts after DBDel' });
@@ -128,6 +148,7 @@ export async function restoreContact(session: PbxSession, auditEntryId: string, 
     uri: removal.uri,
     storedValue: removal.storedValue,
     restoreOf: auditEntryId,
+    ...(options.batchId ? { batchId: options.batchId } : {}),
   });
   try {
     await connection.send({ Action: 'DBPut', Family: CONTACT_FAMILY, Key: contactId, Val: removal.storedValue });
@@ -149,6 +170,20 @@ export async function restoreContact(session: PbxSession, auditEntryId: string, 
   await audit.append({ type: 'outcome', id: auditId, at: now(), outcome: 'done' });
   session.change((state) => state.upsertContact(restored.contact));
   return { auditId, contactId, aorContacts: session.state()?.contactsOfAor(aor) ?? [restored.contact] };
+}
+
+/** After DBDel in a batch: one DBGet says whether the key is gone; the state already knows the rest. */
+async function verifyKeyGone(session: PbxSession, connection: AmiConnection, contactId: string, aor: string, auditId: string, audit: AuditTrail, now: () => number): Promise<RemovalResult> {
+  if (await readStoredContact(connection, contactId)) {
+    await audit.append({ type: 'outcome', id: auditId, at: now(), outcome: 'failed', error: 'still in the AstDB after DBDel' });
+    session.change((state) => {
+      state.clearRemovedMark(contactId);
+      return [];
+    });
+    throw new RemovalError('notApplied', `Asterisk still holds ${contactId} after DBDel`);
+  }
+  await audit.append({ type: 'outcome', id: auditId, at: now(), outcome: 'done' });
+  return { auditId, contactId, aorContacts: session.state()?.contactsOfAor(aor) ?? [] };
 }
 
 /** The AOR's contacts as Asterisk lists them now (PJSIPShowContacts has no filter; the AOR is the id's prefix). */

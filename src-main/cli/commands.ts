@@ -17,6 +17,7 @@ import { PbxLink } from '../services/pbx-link';
 import { startSandboxHost, type SandboxHost } from '../services/sandbox-host';
 import { uriHost } from '../sandbox/sip/message';
 import { formatEndpoint, formatPbxHeader, versionWarning } from './format';
+import { auditBatches, formatBatches, removeStale, restoreBatch, type IncidentCliOptions } from './incident';
 
 export interface CliOptions {
   command: string;
@@ -35,6 +36,9 @@ export interface CliOptions {
   timeoutMs: number;
   /** watch: stop after this many seconds (null: until Ctrl-C). */
   forSeconds: number | null;
+  /** remove --stale, restore --batch (incident mode). */
+  stale: boolean;
+  incident: IncidentCliOptions;
 }
 
 export const USAGE = `usage: regdesk <command> [options]
@@ -45,6 +49,10 @@ commands:
   watch                  live: registrations, removals and refused REGISTERs as they happen
   remove <contact-id>    delete a stuck contact from the AstDB, safely (re-read first, verified after)
   restore <audit-id>     put a removed contact back (Undo)
+  remove --stale         incident mode: plan every stale contact that blocks a phone, grouped per endpoint;
+                         prints the plan (--dry-run, the default) or, with --yes, removes it as one batch
+                         [--endpoint NAME ...] [--all-stale] [--rate N] [--listen SECONDS]
+  restore --batch <id>   undo a whole batch: each contact back if its slot is free and not registered again
   dial <endpoint>        PJSIP_DIAL_CONTACTS(endpoint): computed, and Asterisk's own answer
   audit                  the removal audit log
   serve --config FILE    headless, many PBXs, Prometheus /metrics (regdesk serve --help)
@@ -62,6 +70,13 @@ options:
   --timeout MS           connect/sync deadline (default 10000)
   --for SECONDS          watch: stop after this long
   --audit-log PATH       default: <user data folder>/audit.jsonl (shared with the app)
+  --endpoint NAME        remove --stale: only this endpoint (repeatable)
+  --all-stale            remove --stale: every stale contact, also those that block no phone
+  --dry-run / --yes      remove --stale: print the plan / run it
+  --rate N               removals per second of a batch (default 20)
+  --listen SECONDS       remove --stale: first listen this long for refused REGISTERs (a refused phone's
+                         leftover is known only from its refusal; phones retry every 30 to 60 s)
+  --batches              audit: the batches only
   -h, --help             this text
 exit codes: 0 ok, 1 refused or usage error, 2 connection or authentication error
 `;
@@ -249,7 +264,12 @@ function watch(o: CliOptions, out: Out): Promise<boolean> {
   });
 }
 
+function incident(o: CliOptions, out: Out, run: (c: Parameters<typeof removeStale>[0]) => Promise<boolean>): Promise<boolean> {
+  return openAudit(o).then((audit) => withPbx(o, ({ session, pbxLabel }) => run({ session, pbxLabel, audit, json: o.json, options: o.incident, out })));
+}
+
 async function remove(o: CliOptions, out: Out): Promise<boolean> {
+  if (o.stale) return incident(o, out, removeStale);
   const id = requireArg(o, 'a contact id (<aor>;@<hash>, as `regdesk status` lists it)');
   const audit = await openAudit(o);
   return withPbx(o, async ({ session, pbxLabel }) => {
@@ -267,6 +287,8 @@ async function remove(o: CliOptions, out: Out): Promise<boolean> {
 }
 
 async function restore(o: CliOptions, out: Out): Promise<boolean> {
+  const batchId = o.incident.batchId;
+  if (batchId !== null) return incident(o, out, (c) => restoreBatch(c, batchId));
   const auditId = requireArg(o, 'an audit entry id (from `regdesk remove` or `regdesk audit`)');
   const audit = await openAudit(o);
   return withPbx(o, async ({ session, pbxLabel }) => {
@@ -301,12 +323,20 @@ function dial(o: CliOptions, out: Out): Promise<boolean> {
 }
 
 async function auditList(o: CliOptions, out: Out): Promise<boolean> {
-  const entries = (await openAudit(o)).entries();
+  const log = await openAudit(o);
+  const entries = log.entries();
+  if (o.incident.batchesOnly) {
+    const batches = auditBatches(log);
+    out.write(o.json ? JSON.stringify(batches, null, 2) + '\n' : batches.length ? formatBatches(batches) + '\n' : '');
+    return true;
+  }
   if (o.json) out.write(JSON.stringify(entries, null, 2) + '\n');
   else {
     for (const e of entries) {
-      out.write(`${new Date(e.at).toISOString()}  ${e.id}  ${e.action.padEnd(14)} ${e.outcome.padEnd(7)} ${e.pbx}  ${e.contactId}  ${e.uri}\n`);
+      out.write(`${new Date(e.at).toISOString()}  ${e.id}  ${e.action.padEnd(14)} ${e.outcome.padEnd(7)} ${e.pbx}  ${e.contactId}  ${e.uri}${e.batchId ? `  batch ${e.batchId}` : ''}\n`);
     }
+    const batches = auditBatches(log);
+    if (batches.length) out.write(formatBatches(batches) + '\n');
   }
   return true;
 }

@@ -8,6 +8,7 @@ import { AmiError, AmiTlsError } from '../ami/errors';
 import { normalizeFingerprint } from '../ami/tls';
 import { checkHeaderText } from '../ami/writer';
 import { ServiceFailure } from '../services/api';
+import { DEFAULT_BATCH_RATE, MAX_BATCH_RATE } from '../services/incident-types';
 import { CliRefusal, runCommand, USAGE, type CliOptions } from './commands';
 
 const EXIT_OK = 0;
@@ -33,6 +34,16 @@ function parse(argv: string[]): CliOptions {
       'audit-log': { type: 'string' },
       timeout: { type: 'string' },
       for: { type: 'string' },
+      // incident mode (cli/incident.ts)
+      stale: { type: 'boolean', default: false },
+      endpoint: { type: 'string', multiple: true },
+      'all-stale': { type: 'boolean', default: false },
+      'dry-run': { type: 'boolean', default: false },
+      yes: { type: 'boolean', default: false },
+      rate: { type: 'string' },
+      listen: { type: 'string' },
+      batch: { type: 'string' },
+      batches: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -49,8 +60,13 @@ function parse(argv: string[]): CliOptions {
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new UsageError(`invalid --timeout ${values.timeout}`);
   // Everything typed here may end up in an AMI header: refuse CR, LF and NUL up front.
   for (const [field, value] of Object.entries({ ...values, ...positionals })) {
-    if (typeof value === 'string') checkHeaderText(/^\d+$/.test(field) ? 'argument' : `--${field}`, value);
+    for (const v of Array.isArray(value) ? value : [value]) if (typeof v === 'string') checkHeaderText(/^\d+$/.test(field) ? 'argument' : `--${field}`, v);
   }
+  const rate = Number(values.rate ?? DEFAULT_BATCH_RATE);
+  if (!(rate >= 0.1 && rate <= MAX_BATCH_RATE)) throw new UsageError(`invalid --rate ${values.rate}: removals per second, 0.1 to ${MAX_BATCH_RATE}`);
+  const listenSeconds = Number(values.listen ?? 0);
+  if (!(listenSeconds >= 0)) throw new UsageError(`invalid --listen ${values.listen}`);
+  if (values.yes && values['dry-run']) throw new UsageError('--yes and --dry-run contradict each other');
   const forSeconds = values.for === undefined ? null : Number(values.for);
   if (forSeconds !== null && !(forSeconds > 0)) throw new UsageError(`invalid --for ${values.for}`);
   if (values.demo && !values.sandbox) throw new UsageError('--demo runs the demo phones of the built-in Sandbox PBX: it goes with --sandbox');
@@ -70,6 +86,17 @@ function parse(argv: string[]): CliOptions {
     auditLog: values['audit-log'] ?? null,
     timeoutMs,
     forSeconds,
+    stale: values.stale ?? false,
+    incident: {
+      endpoints: values.endpoint ?? [],
+      allStale: values['all-stale'] ?? false,
+      dryRun: values['dry-run'] ?? false,
+      yes: values.yes ?? false,
+      rate,
+      listenSeconds,
+      batchId: values.batch ?? null,
+      batchesOnly: values.batches ?? false,
+    },
   };
 }
 

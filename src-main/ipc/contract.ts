@@ -4,6 +4,7 @@
 // from `operations`: no channel name is written anywhere else.
 import * as v from 'valibot';
 import type { RegDeskServices, ServiceError, ServiceEvents } from '../services/api';
+import { MAX_BATCH_RATE } from '../services/incident-types';
 
 /** Text that may end up in an AMI header or a file: CR, LF and NUL are refused, never escaped. */
 const headerSafeText = (max: number) =>
@@ -15,6 +16,7 @@ const endpoint = name(200);
 const contactId = name(400);
 const secret = v.pipe(headerSafeText(1000));
 const passphrase = v.pipe(v.string(), v.minLength(1), v.maxLength(1000));
+const batchRate = v.pipe(v.number(), v.minValue(0.1), v.maxValue(MAX_BATCH_RATE));
 const profile = v.strictObject({
   name: name(100),
   host: name(253),
@@ -50,6 +52,12 @@ export const operations = {
   secretsStatus: v.strictTuple([]),
   setPassphrase: v.strictTuple([passphrase]),
   unlockSecrets: v.strictTuple([passphrase]),
+  getIncident: v.strictTuple([pbxId]),
+  planIncident: v.strictTuple([pbxId, v.strictObject({ allStale: v.boolean(), endpoints: v.pipe(v.array(endpoint), v.maxLength(100_000)) })]),
+  startRemovalBatch: v.strictTuple([pbxId, v.pipe(v.array(contactId), v.maxLength(100_000)), v.nullable(batchRate)]),
+  cancelBatch: v.strictTuple([pbxId, name(200)]),
+  restoreBatch: v.strictTuple([pbxId, name(200)]),
+  listBatches: v.strictTuple([]),
   getSettings: v.strictTuple([]),
   setSettings: v.strictTuple([settings]),
 } satisfies { [K in OperationName]: v.GenericSchema<unknown, Parameters<RegDeskServices[K]>> };
@@ -85,6 +93,7 @@ const serviceEventSet = {
   endpointRows: true,
   endpointChanged: true,
   refusalAlert: true,
+  batchProgress: true,
 } satisfies Record<keyof ServiceEvents, true>;
 export const serviceEventNames = Object.keys(serviceEventSet) as Array<keyof ServiceEvents>;
 

@@ -1,6 +1,7 @@
 // What every front end (Electron app, browser mode, CLI) gets from the main-process services.
 // The ipc/ contract exposes exactly these operations to the renderer, one declaration each.
 import type { EndpointDetail, EndpointRow, PbxFacts, SourceAddress } from '../core/types';
+import type { BatchProgress, BatchRecord, IncidentPlan, IncidentView } from './incident-types';
 
 export type PbxId = string;
 
@@ -140,6 +141,8 @@ export interface ServiceEvents {
   /** The named endpoint's detail changed (contacts, diagnosis, history): re-fetch if it is open. */
   endpointChanged: { pbxId: PbxId; endpoint: string };
   refusalAlert: RefusalAlert;
+  /** Incident mode: a batch started, moved on, or ended (state other than 'running'). */
+  batchProgress: BatchProgress;
 }
 
 export interface RegDeskServices {
@@ -159,6 +162,15 @@ export interface RegDeskServices {
   setPassphrase(passphrase: string): Promise<SecretsStatus>;
   /** Enter the passphrase once per start; the PBXs whose secrets it opens connect. */
   unlockSecrets(passphrase: string): Promise<SecretsStatus>;
+  // Incident mode (issue 13): the banner, the plan, one batch at a time per PBX, its Undo.
+  getIncident(pbxId: PbxId): Promise<IncidentView>;
+  planIncident(pbxId: PbxId, options: { allStale: boolean; endpoints: string[] }): Promise<IncidentPlan>;
+  /** Starts removing the chosen contacts of the plan; resolves once started (progress is pushed). */
+  startRemovalBatch(pbxId: PbxId, contactIds: string[], rate: number | null): Promise<BatchProgress>;
+  cancelBatch(pbxId: PbxId, batchId: string): Promise<void>;
+  /** "Restore all": resolves with the restore batch's summary. */
+  restoreBatch(pbxId: PbxId, batchId: string): Promise<BatchProgress>;
+  listBatches(): Promise<BatchRecord[]>;
   getSettings(): Promise<Settings>;
   setSettings(settings: Settings): Promise<Settings>;
   on<K extends keyof ServiceEvents>(event: K, listener: (payload: ServiceEvents[K]) => void): () => void;

@@ -35,7 +35,7 @@ export async function followAuditLog(path: string, onEntry: (entry: AuditEntry) 
         if (record.type === 'intent') {
           const { type: _type, ...intent } = record;
           known.set(record.id, { ...intent, outcome: 'pending', outcomeAt: null, error: null });
-        } else {
+        } else if (record.type === 'outcome') {
           const intent = known.get(record.id);
           if (intent && record.outcome === 'done') onEntry({ ...intent, outcome: 'done', outcomeAt: record.at });
         }

@@ -6,9 +6,9 @@
 // A torn last line (crash mid-write) is skipped on read and reported in `damaged`.
 import { mkdir, open, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { AuditEntry, AuditRecord, AuditTrail } from '../ami/audit-trail';
+import type { AuditBatch, AuditBatchRecord, AuditEntry, AuditRecord, BatchAuditTrail } from '../ami/audit-trail';
 
-export type { AuditAction, AuditEntry, AuditIntent, AuditOutcome, AuditRecord } from '../ami/audit-trail';
+export type { AuditAction, AuditBatch, AuditBatchRecord, AuditEntry, AuditIntent, AuditOutcome, AuditRecord } from '../ami/audit-trail';
 
 export class AuditLogError extends Error {
   override readonly name = 'AuditLogError';
@@ -21,8 +21,9 @@ export class AuditLogError extends Error {
   }
 }
 
-export class AuditLog implements AuditTrail {
+export class AuditLog implements BatchAuditTrail {
   private readonly byId = new Map<string, AuditEntry>();
+  private readonly batchesById = new Map<string, AuditBatch>();
   private tail: Promise<void> = Promise.resolve();
 
   private constructor(
@@ -64,6 +65,17 @@ export class AuditLog implements AuditTrail {
     return this.write(`${JSON.stringify(record)}\n`).then(() => this.fold(record));
   }
 
+  /** Append a batch's start or end record (incident mode), fsync'd like every record. */
+  appendBatch(record: AuditBatchRecord): Promise<void> {
+    if (record.type === 'batchStart' && this.batchesById.has(record.id)) {
+      return Promise.reject(new AuditLogError('invalid', `audit batch ${record.id} already exists`));
+    }
+    if (record.type === 'batchEnd' && !this.batchesById.has(record.id)) {
+      return Promise.reject(new AuditLogError('invalid', `audit batch end for unknown batch ${record.id}`));
+    }
+    return this.write(`${JSON.stringify(record)}\n`).then(() => this.fold(record));
+  }
+
   /** All entries, oldest first, each with its latest outcome. */
   entries(): AuditEntry[] {
     return [...this.byId.values()];
@@ -71,6 +83,20 @@ export class AuditLog implements AuditTrail {
 
   entry(id: string): AuditEntry | undefined {
     return this.byId.get(id);
+  }
+
+  /** Batches (incident mode), oldest first. */
+  batches(): AuditBatch[] {
+    return [...this.batchesById.values()];
+  }
+
+  batch(id: string): AuditBatch | undefined {
+    return this.batchesById.get(id);
+  }
+
+  /** The entries of one batch, in the order they were written. */
+  batchEntries(batchId: string): AuditEntry[] {
+    return this.entries().filter((e) => e.batchId === batchId);
   }
 
   /** Appends run one after another; each opens, writes, fsyncs and closes the file, so a
@@ -92,7 +118,18 @@ export class AuditLog implements AuditTrail {
     return run;
   }
 
-  private fold(record: AuditRecord): void {
+  private fold(record: AuditRecord | AuditBatchRecord): void {
+    if (record.type === 'batchStart') {
+      const { type: _type, ...start } = record;
+      this.batchesById.set(record.id, { ...start, end: null });
+      return;
+    }
+    if (record.type === 'batchEnd') {
+      const batch = this.batchesById.get(record.id);
+      const { type: _type, ...end } = record;
+      if (batch) this.batchesById.set(record.id, { ...batch, end });
+      return;
+    }
     if (record.type === 'intent') {
       const { type: _type, ...intent } = record;
       this.byId.set(record.id, { ...intent, outcome: 'pending', outcomeAt: null, error: null });
@@ -104,7 +141,7 @@ export class AuditLog implements AuditTrail {
 }
 
 /** One line of the log as a record; null for a torn or foreign line. */
-export function parseRecord(line: string): AuditRecord | null {
+export function parseRecord(line: string): AuditRecord | AuditBatchRecord | null {
   let value: unknown;
   try {
     value = JSON.parse(line);
@@ -116,6 +153,8 @@ export function parseRecord(line: string): AuditRecord | null {
   if (typeof r.id !== 'string' || typeof r.at !== 'number') return null;
   if (r.type === 'intent' && typeof r.contactId === 'string' && typeof r.storedValue === 'string') return value as AuditRecord;
   if (r.type === 'outcome' && (r.outcome === 'done' || r.outcome === 'failed')) return value as AuditRecord;
+  if (r.type === 'batchStart' && typeof r.planned === 'number') return value as AuditBatchRecord;
+  if (r.type === 'batchEnd' && typeof r.done === 'number') return value as AuditBatchRecord;
   return null;
 }
 

@@ -22,8 +22,9 @@ import {
   type ServiceEvents,
 } from './api';
 import { AuditLog } from './audit-log';
+import { IncidentDesk } from './incident-desk';
 import { PassphraseVault } from './passphrase-vault';
-import { PbxLink, serviceErrorOf } from './pbx-link';
+import { PbxLink, serviceCode, serviceErrorOf } from './pbx-link';
 import { ProfileStore, type StoredProfile } from './profiles';
 import type { SandboxHost, SandboxHostOptions } from './sandbox-host';
 import { ASTERISK_DEFAULT_PORTS, startSandboxOnStablePorts, type SandboxPorts } from './sandbox-ports';
@@ -44,6 +45,8 @@ export interface ServicesOptions {
   sandbox?: (SandboxHostOptions & { preferredPorts?: SandboxPorts }) | false;
   /** Epoch ms; injectable for tests. */
   now?: () => number;
+  /** Incident mode: removals per second of a batch (default DEFAULT_BATCH_RATE). */
+  batchRate?: number;
 }
 
 interface PbxEntry {
@@ -82,8 +85,10 @@ export async function createServices(opts: ServicesOptions): Promise<RegDeskServ
     endpointRows: new Listeners(),
     endpointChanged: new Listeners(),
     refusalAlert: new Listeners(),
+    batchProgress: new Listeners(),
   };
   let sandbox: SandboxHost | null = null;
+  const incidents = new IncidentDesk({ audit, now, ...(opts.batchRate ? { rate: opts.batchRate } : {}), progress: (p) => emit('batchProgress', p) });
 
   function emit<K extends keyof ServiceEvents>(event: K, payload: ServiceEvents[K]): void {
     (listeners[event] as Listeners<[ServiceEvents[K]]>).emit(payload);
@@ -128,6 +133,7 @@ export async function createServices(opts: ServicesOptions): Promise<RegDeskServ
       status: () => emit('pbxChanged', summary(e)),
       refusalAlert: (alert) => emit('refusalAlert', { ...alert, pbxId: e.id, pbxName: e.name }),
     }, now);
+    incidents.track(e.id, session);
     emit('pbxChanged', summary(e));
   }
 
@@ -310,6 +316,32 @@ export async function createServices(opts: ServicesOptions): Promise<RegDeskServ
         if (e.kind === 'asterisk' && !e.link && profiles.secret(e.id) !== null) connectProfile(e);
       }
       return secretsStatus();
+    },
+
+    async getIncident(pbxId) {
+      return incidents.view(pbxId, liveLink(pbxId));
+    },
+
+    async planIncident(pbxId, options) {
+      return incidents.plan(pbxId, liveLink(pbxId), options);
+    },
+
+    async startRemovalBatch(pbxId, contactIds, rate) {
+      const link = liveLink(pbxId);
+      return asServiceCall(async () => incidents.start(pbxId, link, contactIds, rate));
+    },
+
+    async cancelBatch(pbxId, batchId) {
+      incidents.cancel(pbxId, batchId);
+    },
+
+    async restoreBatch(pbxId, batchId) {
+      const link = liveLink(pbxId);
+      return asServiceCall(() => incidents.restore(pbxId, link, batchId, null));
+    },
+
+    async listBatches() {
+      return incidents.batches();
     },
 
     async getSettings() {

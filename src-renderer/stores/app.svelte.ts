@@ -28,6 +28,18 @@ export interface PbxForm {
   editing: PbxSummary | null;
 }
 
+/** Runs an operation; its failure goes to `show` (null once one succeeds) instead of being thrown. */
+export async function attemptShowingError<T>(operation: () => Promise<T>, show: (error: ServiceError | null) => void): Promise<T | undefined> {
+  try {
+    const result = await operation();
+    show(null);
+    return result;
+  } catch (error) {
+    show(asServiceError(error));
+    return undefined;
+  }
+}
+
 function asServiceError(error: unknown): ServiceError {
   if (error instanceof ServiceFailure) return { code: error.code, message: error.message };
   return { code: 'internal', message: error instanceof Error ? error.message : String(error) };
@@ -123,15 +135,8 @@ export class AppState {
   }
 
   /** Runs an operation, showing its failure in words instead of throwing. */
-  private async attempt<T>(operation: () => Promise<T>): Promise<T | undefined> {
-    try {
-      const result = await operation();
-      this.error = null;
-      return result;
-    } catch (error) {
-      this.error = asServiceError(error);
-      return undefined;
-    }
+  private attempt<T>(operation: () => Promise<T>): Promise<T | undefined> {
+    return attemptShowingError(operation, (error) => (this.error = error));
   }
 
   async selectPbx(pbxId: string | null): Promise<void> {

@@ -19,6 +19,8 @@ export interface PhoneOptions {
   password: string;
   /** UDP port the phone sends from; a free one when omitted. */
   localPort?: number;
+  /** Loopback address the phone sends from (any 127.x.y.z); 127.0.0.1 by default. */
+  localAddress?: string;
   /** Default `sip:<user>@127.0.0.1:<localPort>;rinstance=<16 hex>`. */
   contactUri?: string;
   userAgent?: string;
@@ -67,24 +69,25 @@ export function unregisterPhone(opts: PhoneOptions & { all?: boolean }): Promise
 }
 
 /** A UDP port nobody is bound to right now (bind to 0, read it, release it). */
-export async function freeUdpPort(): Promise<number> {
+export async function freeUdpPort(address = '127.0.0.1'): Promise<number> {
   const socket = createSocket('udp4');
   await new Promise<void>((resolve, reject) => {
     socket.once('error', reject);
-    socket.bind(0, '127.0.0.1', resolve);
+    socket.bind(0, address, resolve);
   });
   const { port } = socket.address();
   await new Promise<void>((resolve) => socket.close(() => resolve()));
   return port;
 }
 
-export function labContactUri(user: string, port: number): string {
-  return `sip:${user}@127.0.0.1:${port};rinstance=${randomBytes(8).toString('hex')}`;
+export function labContactUri(user: string, port: number, address = '127.0.0.1'): string {
+  return `sip:${user}@${address}:${port};rinstance=${randomBytes(8).toString('hex')}`;
 }
 
 async function runRegister(opts: PhoneOptions, expires: number, star: boolean): Promise<PhoneResult> {
-  const localPort = opts.localPort ?? (await freeUdpPort());
-  const contactUri = opts.contactUri ?? labContactUri(opts.user, localPort);
+  const localAddress = opts.localAddress ?? '127.0.0.1';
+  const localPort = opts.localPort ?? (await freeUdpPort(localAddress));
+  const contactUri = opts.contactUri ?? labContactUri(opts.user, localPort, localAddress);
   const callId = opts.callId ?? `${randomBytes(12).toString('hex')}@127.0.0.1`;
   const dir = mkdtempSync(join(tmpdir(), 'regdesk-sipp-'));
   const messageFile = join(dir, 'messages.log');
@@ -100,7 +103,7 @@ async function runRegister(opts: PhoneOptions, expires: number, star: boolean): 
     '-au', opts.user,
     '-ap', opts.password,
     '-m', '1',
-    '-i', '127.0.0.1',
+    '-i', localAddress,
     '-p', String(localPort),
     '-trace_msg', '-message_file', messageFile,
     '-recv_timeout', String(opts.timeoutMs ?? DEFAULT_TIMEOUT_MS),

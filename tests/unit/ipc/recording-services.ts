@@ -1,5 +1,6 @@
 // A small in-test RegDeskServices: it records the calls that reach it and lets a test emit
 // events, so the transport tests check the transport (validation, errors, events), not services.
+import type { BatchProgress } from '../../../src-main/services/incident-types';
 import { ServiceFailure, type PbxSummary, type RegDeskServices, type ServiceEvents } from '../../../src-main/services/api';
 
 export const samplePbx: PbxSummary = {
@@ -14,6 +15,11 @@ export const samplePbx: PbxSummary = {
   error: null,
   warnings: 0,
   readsSecurityEvents: true,
+};
+
+const sampleBatch: BatchProgress = {
+  pbxId: 'sandbox', batchId: 'b-1', kind: 'remove', state: 'running', total: 1, done: 0, skipped: 0, failed: 0,
+  rate: 20, etaMs: 50, startedAt: 0, endedAt: null, problems: [], error: null,
 };
 
 type Listener = (payload: never) => void;
@@ -94,6 +100,30 @@ export class RecordingServices implements RegDeskServices {
   async unlockSecrets(...args: Parameters<RegDeskServices['unlockSecrets']>) {
     this.record('unlockSecrets', args);
     return { store: 'passphrase' as const, locked: false, passphraseAvailable: true };
+  }
+  async getIncident(...args: Parameters<RegDeskServices['getIncident']>): ReturnType<RegDeskServices['getIncident']> {
+    this.record('getIncident', args);
+    const explanation = { rebooting: [], aors: [], pjsipConf: '', freepbxCustomPost: '' };
+    return { pbxId: args[0], summary: { active: false, blockedEndpoints: 0, staleContacts: 0, refusalsPerMinute: 0, explanation }, running: null, defaultRate: 20 };
+  }
+  async planIncident(...args: Parameters<RegDeskServices['planIncident']>) {
+    this.record('planIncident', args);
+    return { at: 0, allStale: args[1].allStale, groups: [], contacts: 0, notBlocking: 0 };
+  }
+  async startRemovalBatch(...args: Parameters<RegDeskServices['startRemovalBatch']>) {
+    this.record('startRemovalBatch', args);
+    return sampleBatch;
+  }
+  async cancelBatch(...args: Parameters<RegDeskServices['cancelBatch']>) {
+    this.record('cancelBatch', args);
+  }
+  async restoreBatch(...args: Parameters<RegDeskServices['restoreBatch']>) {
+    this.record('restoreBatch', args);
+    return { ...sampleBatch, kind: 'restore' as const, state: 'finished' as const };
+  }
+  async listBatches() {
+    this.record('listBatches', []);
+    return [];
   }
   async getSettings() {
     this.record('getSettings', []);
