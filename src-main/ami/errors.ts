@@ -23,7 +23,23 @@ export type AmiErrorCode =
   /** AMI over TLS: the certificate does not verify against the system CAs and no fingerprint is pinned. */
   | 'tlsUntrusted'
   /** AMI over TLS: the certificate is not the one whose fingerprint is pinned. */
-  | 'tlsMismatch';
+  | 'tlsMismatch'
+  /** Through SSH: the SSH server cannot be reached (refused, no route, name unknown). */
+  | 'sshUnreachable'
+  /** Through SSH: the server accepted none of the credentials (agent keys, key file, password). */
+  | 'sshAuthFailed'
+  /** Through SSH: the private key file cannot be read or parsed. */
+  | 'sshKeyUnusable'
+  /** Through SSH: the private key is encrypted and its passphrase is missing or wrong. */
+  | 'sshKeyLocked'
+  /** Through SSH: neither known_hosts nor the profile knows the host key; nothing was sent. */
+  | 'sshHostKeyUnknown'
+  /** Through SSH: the host key differs from the pinned or known one, or is revoked; nothing was sent. */
+  | 'sshHostKeyChanged'
+  /** Through SSH: the server refused to forward to the AMI port (sshd_config AllowTcpForwarding). */
+  | 'sshForwardingRefused'
+  /** Through SSH: the SSH server could not connect to the AMI host:port on its side. */
+  | 'sshAmiRefused';
 
 export class AmiError extends Error {
   /** The error's name; each subclass names itself (read in this constructor, before the stack is formatted). */
@@ -69,6 +85,20 @@ export class AmiTlsError extends AmiError {
     override readonly code: 'tlsUntrusted' | 'tlsMismatch',
     message: string,
     readonly fingerprint: string,
+  ) {
+    super(code, message);
+  }
+}
+
+/** The SSH server's host key was refused before any authentication was sent; `fingerprint`
+ *  is the `SHA256:...` it presented (as `ssh-keygen -lf` prints it). */
+export class AmiSshHostKeyError extends AmiError {
+  static override readonly errorName = 'AmiSshHostKeyError';
+  constructor(
+    override readonly code: 'sshHostKeyUnknown' | 'sshHostKeyChanged',
+    message: string,
+    readonly fingerprint: string,
+    readonly keyType: string,
   ) {
     super(code, message);
   }
