@@ -70,7 +70,7 @@ function readPrivateKey(ssh: AmiSshOptions): Buffer | undefined {
 
 function credentialsTried(ssh: AmiSshOptions): string {
   const tried = [ssh.agent !== null ? 'the SSH agent\'s keys' : null, ssh.privateKeyFile !== null ? `the key ${ssh.privateKeyFile}` : null, ssh.password !== null ? 'the password' : null];
-  return tried.filter(Boolean).join(', ') || 'no credential at all (no agent, key file or password)';
+  return tried.filter(Boolean).join(', ') || 'no credential at all (no SSH agent running: SSH_AUTH_SOCK is not set; no key file, no password)';
 }
 
 const { Client, utils } = ssh2;

@@ -14,14 +14,25 @@ const pbxId = name(200);
 const endpoint = name(200);
 const contactId = name(400);
 const secret = v.pipe(headerSafeText(1000));
+const port = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(65535));
+const sshProfile = v.strictObject({
+  host: name(253),
+  port,
+  username: name(200),
+  auth: v.picklist(['agent', 'key', 'password']),
+  keyFile: v.nullable(headerSafeText(4096)),
+  // `SHA256:...` as ssh-keygen -lf prints it; services/profiles.ts checks its form.
+  hostKeyFingerprint: v.nullable(headerSafeText(200)),
+});
 const profile = v.strictObject({
   name: name(100),
   host: name(253),
-  port: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(65535)),
+  port,
   username: name(200),
   tls: v.boolean(),
   // Any form openssl prints (colons, spaces, prefix); services/profiles.ts checks it is 32 bytes of hex.
   tlsFingerprint: v.optional(v.nullable(headerSafeText(200))),
+  ssh: v.optional(v.nullable(sshProfile)),
 });
 const settings = v.strictObject({
   language: v.picklist(['system', 'en', 'ja']),
@@ -35,8 +46,9 @@ export type OperationName = Exclude<keyof RegDeskServices, 'on' | 'close'>;
 /** Argument schema per operation; `satisfies` makes each schema's output exactly the method's parameters. */
 export const operations = {
   listPbxs: v.strictTuple([]),
-  addPbx: v.strictTuple([profile, secret]),
-  updatePbx: v.strictTuple([pbxId, profile, v.nullable(secret)]),
+  // The last argument: the SSH password or key passphrase, write-only like the AMI secret.
+  addPbx: v.strictTuple([profile, secret, v.optional(v.nullable(secret))]),
+  updatePbx: v.strictTuple([pbxId, profile, v.nullable(secret), v.optional(v.nullable(secret))]),
   removePbx: v.strictTuple([pbxId]),
   connectPbx: v.strictTuple([pbxId]),
   disconnectPbx: v.strictTuple([pbxId]),

@@ -7,7 +7,7 @@ import { endpointDetail, endpointRow, sameRow } from '../core/endpoint-view';
 import type { RegistrarState, StateChange } from '../core/registrar-state';
 import type { EndpointDetail, EndpointHistoryEntry, EndpointRow, Refusal } from '../core/types';
 import type { PbxSession, SessionStatus } from '../ami/session';
-import { AmiTlsError, type AmiError } from '../ami/errors';
+import { AmiSshHostKeyError, AmiTlsError, type AmiError } from '../ami/errors';
 import { ServiceFailure, type ConnectionState, type EndpointRowsDiff, type RefusalAlert, type ServiceError } from './api';
 
 /** How many history entries each endpoint keeps. */
@@ -225,6 +225,7 @@ export function toServiceError(status: SessionStatus): ServiceError | null {
   const e: AmiError | null = status.error;
   if (!e) return null;
   if (e instanceof AmiTlsError) return { code: e.code, message: e.message, tlsFingerprint: e.fingerprint };
+  if (e instanceof AmiSshHostKeyError) return { code: e.code, message: e.message, sshHostKey: { fingerprint: e.fingerprint, keyType: e.keyType } };
   return { code: serviceCode(e.code), message: e.message };
 }
 
@@ -246,6 +247,14 @@ export function serviceCode(code: string): ServiceError['code'] {
       return 'invalidArgument';
     case 'tlsUntrusted':
     case 'tlsMismatch':
+    case 'sshUnreachable':
+    case 'sshAuthFailed':
+    case 'sshKeyUnusable':
+    case 'sshKeyLocked':
+    case 'sshHostKeyUnknown':
+    case 'sshHostKeyChanged':
+    case 'sshForwardingRefused':
+    case 'sshAmiRefused':
       return code;
     default:
       return 'protocol';
