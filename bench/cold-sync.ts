@@ -15,8 +15,7 @@ import { join } from 'node:path';
 import { runChild, startHelper } from './lib/child';
 import { percentile, result, writeResults, type BenchResult } from './lib/result';
 import type { ColdSyncRun } from './children/cold-sync-client';
-import type { AmiSshOptions } from '../src-main/ami/ssh-tunnel';
-import { canRunSshd, startSshd } from '../tests/support/sshd';
+import { canRunSshd, sshOptionsFor, startSshd } from '../tests/support/sshd';
 
 const ENDPOINTS = 10_000;
 const CONTACTS_PER_AOR = 2;
@@ -28,18 +27,7 @@ type Reader = (typeof READERS)[number];
 
 if (!canRunSshd()) throw new Error('cold-sync-ssh needs sshd as root (Debian openssh-server)');
 const sshd = await startSshd();
-const ssh: AmiSshOptions = {
-  host: sshd.host,
-  port: sshd.port,
-  username: 'root',
-  agent: null,
-  privateKeyFile: sshd.keys.ed25519.privateKeyFile,
-  passphrase: null,
-  password: null,
-  knownHostsFile: sshd.knownHostsFile,
-  pinnedFingerprint: null,
-};
-process.env.BENCH_SSH = JSON.stringify(ssh); // read by the regdesk-ssh children
+process.env.BENCH_SSH = JSON.stringify(sshOptionsFor(sshd)); // read by the regdesk-ssh children
 const server = await startHelper<{ port: number; items: number }>(join(import.meta.dirname, 'children', 'list-server.ts'), [String(ENDPOINTS), String(CONTACTS_PER_AOR)], 60_000);
 const sync = (reader: Reader, syncs: number) => runChild<ColdSyncRun>(CLIENT, [reader, String(server.ready.port), String(server.ready.items), String(syncs)], 180_000);
 const runs: Record<Reader, ColdSyncRun[]> = { regdesk: [], 'asterisk-manager': [], raw: [], 'regdesk-ssh': [] };

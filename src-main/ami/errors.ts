@@ -1,6 +1,31 @@
 // Every failure the AMI bridge reports is an AmiError with a stable code, so front ends can
 // word it per language and the CLI can map it to an exit code.
 
+/** The ways AMI through SSH fails, each with its own code so that the UI can say what to do. */
+export const SSH_ERROR_CODES = [
+  /** The SSH server cannot be reached (refused, no route, name unknown). */
+  'sshUnreachable',
+  /** The server accepted none of the credentials (agent keys, key file, password). */
+  'sshAuthFailed',
+  /** The private key file cannot be read or parsed. */
+  'sshKeyUnusable',
+  /** The private key is encrypted and its passphrase is missing or wrong. */
+  'sshKeyLocked',
+  /** Neither known_hosts nor the profile knows the host key; nothing was sent. */
+  'sshHostKeyUnknown',
+  /** The host key differs from the pinned or known one, or is revoked; nothing was sent. */
+  'sshHostKeyChanged',
+  /** The server refused to forward to the AMI port (sshd_config AllowTcpForwarding). */
+  'sshForwardingRefused',
+  /** The SSH server could not connect to the AMI host:port on its side. */
+  'sshAmiRefused',
+] as const;
+
+export type SshErrorCode = (typeof SSH_ERROR_CODES)[number];
+
+/** SSH failures that may pass by themselves (sshd restarting, Asterisk restarting): retried. */
+export const SSH_TRANSIENT_CODES: ReadonlySet<SshErrorCode> = new Set(['sshUnreachable', 'sshAmiRefused']);
+
 export type AmiErrorCode =
   /** Asterisk answered `Message: Authentication failed` (wrong secret or unknown user). */
   | 'authFailed'
@@ -24,22 +49,8 @@ export type AmiErrorCode =
   | 'tlsUntrusted'
   /** AMI over TLS: the certificate is not the one whose fingerprint is pinned. */
   | 'tlsMismatch'
-  /** Through SSH: the SSH server cannot be reached (refused, no route, name unknown). */
-  | 'sshUnreachable'
-  /** Through SSH: the server accepted none of the credentials (agent keys, key file, password). */
-  | 'sshAuthFailed'
-  /** Through SSH: the private key file cannot be read or parsed. */
-  | 'sshKeyUnusable'
-  /** Through SSH: the private key is encrypted and its passphrase is missing or wrong. */
-  | 'sshKeyLocked'
-  /** Through SSH: neither known_hosts nor the profile knows the host key; nothing was sent. */
-  | 'sshHostKeyUnknown'
-  /** Through SSH: the host key differs from the pinned or known one, or is revoked; nothing was sent. */
-  | 'sshHostKeyChanged'
-  /** Through SSH: the server refused to forward to the AMI port (sshd_config AllowTcpForwarding). */
-  | 'sshForwardingRefused'
-  /** Through SSH: the SSH server could not connect to the AMI host:port on its side. */
-  | 'sshAmiRefused';
+  /** Through SSH: see SSH_ERROR_CODES. */
+  | SshErrorCode;
 
 export class AmiError extends Error {
   /** The error's name; each subclass names itself (read in this constructor, before the stack is formatted). */

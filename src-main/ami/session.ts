@@ -8,7 +8,7 @@ import { RegistrarState, type StateChange } from '../core/registrar-state';
 import { readStoredContact } from './astdb';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff';
 import { AmiConnection, type AmiConnectOptions, type AmiProblem } from './connection';
-import { AmiError, type AmiErrorCode } from './errors';
+import { AmiError, SSH_ERROR_CODES, SSH_TRANSIENT_CODES, type AmiErrorCode } from './errors';
 import { Listeners } from './listeners';
 import type { AmiMessage } from './messages';
 import { parseGetvar, parseRegistrarEvent } from './parsers';
@@ -66,12 +66,7 @@ const FINAL_CONNECT_ERRORS: ReadonlySet<AmiErrorCode> = new Set([
   'authFailed',
   'tlsUntrusted',
   'tlsMismatch',
-  'sshAuthFailed',
-  'sshKeyUnusable',
-  'sshKeyLocked',
-  'sshHostKeyUnknown',
-  'sshHostKeyChanged',
-  'sshForwardingRefused',
+  ...SSH_ERROR_CODES.filter((code) => !SSH_TRANSIENT_CODES.has(code)),
 ]);
 
 /** Characters that would end or split a dialplan function argument. */

@@ -5,7 +5,7 @@
 import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { AmiError, AmiSshHostKeyError, AmiTlsError } from '../ami/errors';
+import { AmiError, AmiSshHostKeyError, AmiTlsError, SSH_ERROR_CODES } from '../ami/errors';
 import { normalizeSshFingerprint } from '../ami/ssh-host-key';
 import { defaultSshAgent, type AmiSshOptions } from '../ami/ssh-tunnel';
 import { normalizeFingerprint } from '../ami/tls';
@@ -18,24 +18,7 @@ const EXIT_OK = 0;
 const EXIT_REFUSED = 1;
 const EXIT_CONNECTION = 2;
 
-const CONNECTION_CODES = new Set([
-  'authFailed',
-  'unreachable',
-  'refused',
-  'timeout',
-  'protocol',
-  'disconnected',
-  'tlsUntrusted',
-  'tlsMismatch',
-  'sshUnreachable',
-  'sshAuthFailed',
-  'sshKeyUnusable',
-  'sshKeyLocked',
-  'sshHostKeyUnknown',
-  'sshHostKeyChanged',
-  'sshForwardingRefused',
-  'sshAmiRefused',
-]);
+const CONNECTION_CODES = new Set<string>(['authFailed', 'unreachable', 'refused', 'timeout', 'protocol', 'disconnected', 'tlsUntrusted', 'tlsMismatch', ...SSH_ERROR_CODES]);
 
 function parse(argv: string[]): CliOptions {
   const { values, positionals } = parseArgs({

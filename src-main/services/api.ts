@@ -1,5 +1,6 @@
 // What every front end (Electron app, browser mode, CLI) gets from the main-process services.
 // The ipc/ contract exposes exactly these operations to the renderer, one declaration each.
+import { SSH_ERROR_CODES } from '../ami/errors';
 import type { EndpointDetail, EndpointRow, SourceAddress } from '../core/types';
 
 export type PbxId = string;
@@ -26,22 +27,8 @@ export const SERVICE_ERROR_CODES = [
   'tlsUntrusted',
   /** AMI over TLS: the certificate is not the pinned one (renewed, or someone in between). */
   'tlsMismatch',
-  /** Through SSH: the SSH server cannot be reached. */
-  'sshUnreachable',
-  /** Through SSH: the SSH server accepted none of the credentials. */
-  'sshAuthFailed',
-  /** Through SSH: the private key file cannot be read or is not a usable key. */
-  'sshKeyUnusable',
-  /** Through SSH: the private key needs its passphrase, or the one given is wrong. */
-  'sshKeyLocked',
-  /** Through SSH: the host key is known neither to known_hosts nor to the profile. */
-  'sshHostKeyUnknown',
-  /** Through SSH: the host key differs from the pinned or known one (or is revoked). */
-  'sshHostKeyChanged',
-  /** Through SSH: the SSH server does not forward to the AMI port (AllowTcpForwarding). */
-  'sshForwardingRefused',
-  /** Through SSH: nothing listens on the AMI address behind the SSH server. */
-  'sshAmiRefused',
+  /** Through SSH: each way it fails (ami/errors.ts). */
+  ...SSH_ERROR_CODES,
 ] as const;
 
 /** An error that crosses to the renderer: a stable code the UI translates, and an English message for logs. */

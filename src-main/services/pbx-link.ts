@@ -7,7 +7,7 @@ import { endpointDetail, endpointRow, sameRow } from '../core/endpoint-view';
 import type { RegistrarState, StateChange } from '../core/registrar-state';
 import type { EndpointDetail, EndpointHistoryEntry, EndpointRow, Refusal } from '../core/types';
 import type { PbxSession, SessionStatus } from '../ami/session';
-import { AmiSshHostKeyError, AmiTlsError, type AmiError } from '../ami/errors';
+import { AmiSshHostKeyError, AmiTlsError, SSH_ERROR_CODES, type AmiError, type SshErrorCode } from '../ami/errors';
 import { ServiceFailure, type ConnectionState, type EndpointRowsDiff, type RefusalAlert, type ServiceError } from './api';
 
 /** How many history entries each endpoint keeps. */
@@ -247,16 +247,8 @@ export function serviceCode(code: string): ServiceError['code'] {
       return 'invalidArgument';
     case 'tlsUntrusted':
     case 'tlsMismatch':
-    case 'sshUnreachable':
-    case 'sshAuthFailed':
-    case 'sshKeyUnusable':
-    case 'sshKeyLocked':
-    case 'sshHostKeyUnknown':
-    case 'sshHostKeyChanged':
-    case 'sshForwardingRefused':
-    case 'sshAmiRefused':
       return code;
     default:
-      return 'protocol';
+      return (SSH_ERROR_CODES as readonly string[]).includes(code) ? (code as SshErrorCode) : 'protocol';
   }
 }

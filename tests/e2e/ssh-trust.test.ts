@@ -6,33 +6,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Locator, Page } from 'playwright';
+import type { Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RegDeskServices, SecretStore } from '../../src-main/services/api';
+import type { RegDeskServices } from '../../src-main/services/api';
 import { createServices } from '../../src-main/services/create';
 import { startSandboxHost, type SandboxHost } from '../../src-main/services/sandbox-host';
 import { startWebServer, type WebServer } from '../../src-main/web/server';
 import { canRunSshd, startSshd, type TestSshd } from '../support/sshd';
 import { findChromium, launchChromium } from './support/browser';
+import { haveChromium, reversingKeystore, textOf } from './support/trust';
 import { rendererDir } from './support/stack';
-
-const keystore: SecretStore = {
-  isAvailable: () => true,
-  encrypt: (plain) => Buffer.from(plain, 'utf8').reverse(),
-  decrypt: (sealed) => Buffer.from(sealed).reverse().toString('utf8'),
-};
-
-function textOf(locator: Locator): () => Promise<string> {
-  return () => locator.textContent({ timeout: 1_000 }).then((text) => text ?? '', () => '');
-}
-
-function haveChromium(): boolean {
-  if (findChromium() !== null) return true;
-  const message = 'SSH trust e2e: Chromium not found (Debian package chromium)';
-  if (process.env.CI === 'true') throw new Error(`${message}, and CI=true requires it`);
-  console.warn(`${message}: SKIPPED`);
-  return false;
-}
 
 const screenshotDir = process.env.REGDESK_SSH_SCREENSHOTS ?? null;
 
@@ -44,7 +27,7 @@ async function screenshot(page: Page, name: string): Promise<void> {
   }
 }
 
-describe.runIf(canRunSshd() && haveChromium())('trusting an SSH host key in the browser', () => {
+describe.runIf(canRunSshd() && haveChromium('SSH trust e2e'))('trusting an SSH host key in the browser', () => {
   let sshd: TestSshd;
   let sandbox: SandboxHost;
   let services: RegDeskServices;
@@ -53,7 +36,7 @@ describe.runIf(canRunSshd() && haveChromium())('trusting an SSH host key in the 
   beforeAll(async () => {
     [sshd, sandbox] = await Promise.all([startSshd(), startSandboxHost()]);
     dataDir = mkdtempSync(join(tmpdir(), 'regdesk-e2e-ssh-'));
-    services = await createServices({ dataDir, secrets: keystore, sandbox: false, knownHostsFile: join(dataDir, 'none'), sshAgent: null });
+    services = await createServices({ dataDir, secrets: reversingKeystore, sandbox: false, knownHostsFile: join(dataDir, 'none'), sshAgent: null });
   }, 30_000);
 
   afterAll(async () => {

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RegDeskServices, SecretStore } from '../../src-main/services/api';
 import { createServices } from '../../src-main/services/create';
-import { canRunSshd, PASSWORD_USER, startSshd, type TestSshd } from '../support/sshd';
+import { canRunSshd, startSshd, type TestSshd } from '../support/sshd';
 import { startRecordingAmi, type RecordingAmi } from './support/recording-ami';
 
 function keystore(): SecretStore {
@@ -127,7 +127,7 @@ describe.runIf(canRunSshd())('the SSH password and key passphrase of saved PBX p
       const amiProfile = { host: '127.0.0.1', port: ami.port, username: 'regdesk', tls: false };
       const open = () => createServices({ dataDir: dataDir!, secrets, sandbox: false, sshAgent: null, knownHostsFile: join(dataDir!, 'none') });
       const first = await open();
-      await first.addPbx({ ...amiProfile, name: 'By password', ssh: { ...ssh, username: PASSWORD_USER, auth: 'password', keyFile: null } }, secret, sshd.password);
+      await first.addPbx({ ...amiProfile, name: 'By password', ssh: { ...ssh, username: sshd.passwordUser, auth: 'password', keyFile: null } }, secret, sshd.password);
       await first.addPbx({ ...amiProfile, name: 'By key', ssh: { ...ssh, username: 'root', auth: 'key', keyFile: sshd.keys.ecdsaEncrypted.privateKeyFile } }, secret, sshd.keyPassphrase);
       await whenLive(first, 2);
       await first.close();

@@ -2,19 +2,19 @@
 // a throwaway host key, user keys and sshd_config in a temp folder (`sshd -D -e -f ...`). It runs
 // as root (tests and CI do) and logs in root with the test's own authorized_keys file, so nothing
 // of the system's SSH setup is read or changed. Password authentication needs an account with
-// a password: a dedicated system user, created once (nologin shell), gets a fresh random
-// password for the run and is locked again on stop().
+// a password: each server gets its own throwaway system user (nologin shell, a random password,
+// an account that expires tomorrow should stop() never run), deleted on stop(). One per server,
+// because test files run in parallel: a shared account's password would change under them.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { AmiSshOptions } from '../../src-main/ami/ssh-tunnel';
 import { hasCommand } from './require-tool';
 
 export const SSHD = '/usr/sbin/sshd';
-/** The account the password tests log in as; created by the tests, never given a shell. */
-export const PASSWORD_USER = 'regdesk-sshtest';
 
 /** sshd can serve other accounts than its own only as root; the suites need that. */
 export function canRunSshd(): boolean {
@@ -45,7 +45,8 @@ export interface TestSshd {
   /** Authorized for root: unencrypted ed25519, encrypted ECDSA (passphrase below), RSA. */
   keys: { ed25519: KeyPair; ecdsaEncrypted: KeyPair; rsa: KeyPair; unauthorized: KeyPair };
   keyPassphrase: string;
-  /** PASSWORD_USER's password for this run. */
+  /** The throwaway account that logs in with `password` (nologin shell). */
+  passwordUser: string;
   password: string;
   /** What sshd logged so far (LogLevel VERBOSE, every connection and authentication). */
   log(): string;
@@ -88,15 +89,14 @@ export function keygenFingerprint(publicKeyFile: string): string {
   return run('ssh-keygen', ['-lf', publicKeyFile]).split(' ')[1]!;
 }
 
-function ensurePasswordUser(password: string): void {
-  if (spawnSync('id', [PASSWORD_USER], { stdio: 'ignore' }).status !== 0) {
-    run('useradd', ['--system', '--no-create-home', '--home-dir', '/nonexistent', '--shell', '/usr/sbin/nologin', PASSWORD_USER]);
-  }
-  run('chpasswd', [], `${PASSWORD_USER}:${password}\n`);
+function createPasswordUser(name: string, password: string): void {
+  const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+  run('useradd', ['--system', '--no-create-home', '--home-dir', '/nonexistent', '--shell', '/usr/sbin/nologin', '--expiredate', tomorrow, name]);
+  run('chpasswd', [], `${name}:${password}\n`);
 }
 
-function lockPasswordUser(): void {
-  spawnSync('passwd', ['-l', PASSWORD_USER], { stdio: 'ignore' });
+function deleteUser(name: string): void {
+  spawnSync('userdel', [name], { stdio: 'ignore', timeout: 20_000 });
 }
 
 /** Pids of the processes `parent` forked (sshd's per-connection children and theirs). */
@@ -136,14 +136,16 @@ export async function startSshd(options: SshdOptions = {}): Promise<TestSshd> {
   };
   writeFileSync(join(dir, 'authorized_keys'), [keys.ed25519, keys.ecdsaEncrypted, keys.rsa].map((k) => k.publicKey).join('\n') + '\n', { mode: 0o600 });
   const password = randomBytes(12).toString('base64url');
-  ensurePasswordUser(password);
+  const passwordUser = `rd-sshtest-${randomBytes(4).toString('hex')}`;
+  createPasswordUser(passwordUser, password);
+  process.once('exit', () => deleteUser(passwordUser));
   const port = await freePort();
   const config = [
     `ListenAddress 127.0.0.1:${port}`,
     `HostKey ${hostKey.privateKeyFile}`,
     `PidFile ${join(dir, 'sshd.pid')}`,
     `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
-    `AllowUsers root ${PASSWORD_USER}`,
+    `AllowUsers root ${passwordUser}`,
     'PermitRootLogin prohibit-password',
     'PasswordAuthentication yes',
     'KbdInteractiveAuthentication no',
@@ -212,6 +214,7 @@ export async function startSshd(options: SshdOptions = {}): Promise<TestSshd> {
     hostPublicKey,
     keys,
     keyPassphrase,
+    passwordUser,
     password,
     log: () => log,
     kill,
@@ -226,7 +229,7 @@ export async function startSshd(options: SshdOptions = {}): Promise<TestSshd> {
     },
     async stop() {
       await stopChild();
-      lockPasswordUser();
+      deleteUser(passwordUser);
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -250,5 +253,21 @@ export function startAgent(keyFile: string): { socket: string; stop(): void } {
       }
       rmSync(dir, { recursive: true, force: true });
     },
+  };
+}
+
+/** RegDesk's SSH options for this server: root with the ed25519 key file, known by its known_hosts. */
+export function sshOptionsFor(sshd: TestSshd, over: Partial<AmiSshOptions> = {}): AmiSshOptions {
+  return {
+    host: sshd.host,
+    port: sshd.port,
+    username: 'root',
+    agent: null,
+    privateKeyFile: sshd.keys.ed25519.privateKeyFile,
+    passphrase: null,
+    password: null,
+    knownHostsFile: sshd.knownHostsFile,
+    pinnedFingerprint: null,
+    ...over,
   };
 }

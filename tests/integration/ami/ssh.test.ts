@@ -14,7 +14,7 @@ import { AuditLog } from '../../../src-main/services/audit-log';
 import { startSandboxHost, type SandboxHost } from '../../../src-main/services/sandbox-host';
 import { registerPhone } from '../../support/sip-phone';
 import { requireTool } from '../../support/require-tool';
-import { canRunSshd, freePort, PASSWORD_USER, startAgent, startSshd, type TestSshd } from '../../support/sshd';
+import { canRunSshd, freePort, sshOptionsFor, startAgent, startSshd, type TestSshd } from '../../support/sshd';
 
 const DEADLINES = { connectTimeoutMs: 4_000, loginTimeoutMs: 4_000, actionTimeoutMs: 5_000 };
 
@@ -35,22 +35,10 @@ describe.runIf(canRunSshd() && requireTool('sipp', 'sip-tester'))('AMI through S
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  const sshWith = (over: Partial<AmiSshOptions>): AmiSshOptions => ({
-    host: sshd.host,
-    port: sshd.port,
-    username: 'root',
-    agent: null,
-    privateKeyFile: sshd.keys.ed25519.privateKeyFile,
-    passphrase: null,
-    password: null,
-    knownHostsFile: sshd.knownHostsFile,
-    pinnedFingerprint: null,
-    ...over,
-  });
   const through = (over: Partial<AmiSshOptions>, session: Partial<PbxSessionOptions> = {}): PbxSessionOptions => ({
     ...sandbox.login,
     ...DEADLINES,
-    ssh: sshWith(over),
+    ssh: sshOptionsFor(sshd, over),
     ...session,
   });
 
@@ -106,7 +94,7 @@ describe.runIf(canRunSshd() && requireTool('sipp', 'sip-tester'))('AMI through S
   });
 
   it('goes live with a password', async () => {
-    expect(await liveThrough({ username: PASSWORD_USER, privateKeyFile: null, password: sshd.password })).toContain('phone1');
+    expect(await liveThrough({ username: sshd.passwordUser, privateKeyFile: null, password: sshd.password })).toContain('phone1');
   });
 
   it('stops on a key the server does not accept, without a reconnect loop', async () => {
@@ -119,7 +107,7 @@ describe.runIf(canRunSshd() && requireTool('sipp', 'sip-tester'))('AMI through S
   });
 
   it('stops on a wrong password', async () => {
-    const error = await failure({ username: PASSWORD_USER, privateKeyFile: null, password: 'wrong' });
+    const error = await failure({ username: sshd.passwordUser, privateKeyFile: null, password: 'wrong' });
     expect(error.code).toBe('sshAuthFailed');
   });
 

@@ -10,7 +10,7 @@ import { PbxSession } from '../../../src-main/ami/session';
 import { BUNDLED_SANDBOX_CONFIG } from '../../../src-main/sandbox/host';
 import { startSandboxHost, type SandboxHost } from '../../../src-main/services/sandbox-host';
 import { runCli as cli } from '../../support/run-cli';
-import { canRunSshd, keygenFingerprint, startAgent, startSshd, type TestSshd } from '../../support/sshd';
+import { canRunSshd, keygenFingerprint, sshOptionsFor, startAgent, startSshd, type TestSshd } from '../../support/sshd';
 
 const README = readFileSync(join(import.meta.dirname, '..', '..', '..', 'README.md'), 'utf8');
 
@@ -47,7 +47,7 @@ describe.runIf(canRunSshd())('README "Connect to your PBX"', () => {
     const session = PbxSession.start({
       ...sandbox.login,
       retry: false,
-      ssh: { host: sshd.host, port: sshd.port, username: 'root', agent: null, privateKeyFile: sshd.keys.ed25519.privateKeyFile, passphrase: null, password: null, knownHostsFile: sshd.knownHostsFile, pinnedFingerprint: null },
+      ssh: sshOptionsFor(sshd),
     });
     try {
       await session.whenLive(8_000);

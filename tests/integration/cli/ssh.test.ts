@@ -10,7 +10,7 @@ import { startSandboxHost, type SandboxHost } from '../../../src-main/services/s
 import { registerPhone } from '../../support/sip-phone';
 import { requireTool } from '../../support/require-tool';
 import { runCli as cli } from '../../support/run-cli';
-import { canRunSshd, PASSWORD_USER, startAgent, startSshd, type TestSshd } from '../../support/sshd';
+import { canRunSshd, startAgent, startSshd, type TestSshd } from '../../support/sshd';
 
 describe.runIf(canRunSshd() && requireTool('sipp', 'sip-tester'))('regdesk CLI through SSH', () => {
   let sshd: TestSshd;
@@ -82,7 +82,7 @@ describe.runIf(canRunSshd() && requireTool('sipp', 'sip-tester'))('regdesk CLI t
   });
 
   it('logs in with REGDESK_SSH_PASSWORD, and exits 2 on a wrong one', async () => {
-    const args = ['status', '--json', '--ssh', `${PASSWORD_USER}@127.0.0.1:${sshd.port}`, ...ami];
+    const args = ['status', '--json', '--ssh', `${sshd.passwordUser}@127.0.0.1:${sshd.port}`, ...ami];
     const run = await cli(args, { ...env, REGDESK_SSH_PASSWORD: sshd.password });
     expect(run.code).toBe(0);
     expect(statusOf(run.stdout).row.contacts).toBe(2);

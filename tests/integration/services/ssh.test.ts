@@ -10,7 +10,7 @@ import { handleCall } from '../../../src-main/ipc/dispatch';
 import type { PbxProfileInput, PbxSshProfile, PbxSummary, RegDeskServices, SecretStore } from '../../../src-main/services/api';
 import { createServices } from '../../../src-main/services/create';
 import { startSandboxHost, type SandboxHost } from '../../../src-main/services/sandbox-host';
-import { canRunSshd, PASSWORD_USER, startAgent, startSshd, type TestSshd } from '../../support/sshd';
+import { canRunSshd, startAgent, startSshd, type TestSshd } from '../../support/sshd';
 
 const memoryKeystore: SecretStore = {
   isAvailable: () => true,
@@ -111,7 +111,7 @@ describe.runIf(canRunSshd())('a PBX profile through SSH in the services', () => 
   it('logs in with a password and with an encrypted key\'s passphrase, which never come back', async () => {
     services = await start('secrets');
     const pin = { hostKeyFingerprint: sshd.hostKeyFingerprint };
-    const byPassword = await services.addPbx(profileWith({ ...pin, auth: 'password', username: PASSWORD_USER, keyFile: null }), sandbox.login.secret, sshd.password);
+    const byPassword = await services.addPbx(profileWith({ ...pin, auth: 'password', username: sshd.passwordUser, keyFile: null }), sandbox.login.secret, sshd.password);
     const byKey = await services.addPbx({ ...profileWith({ ...pin, keyFile: sshd.keys.ecdsaEncrypted.privateKeyFile }), name: 'Encrypted key' }, sandbox.login.secret, sshd.keyPassphrase);
     await summaryWhen(services, byPassword.id, isLive, 'the password profile to go live');
     await summaryWhen(services, byKey.id, isLive, 'the encrypted-key profile to go live');
@@ -124,7 +124,7 @@ describe.runIf(canRunSshd())('a PBX profile through SSH in the services', () => 
     expect(stored).not.toContain(readFileSync(sshd.keys.ecdsaEncrypted.privateKeyFile, 'utf8').split('\n')[1]!);
 
     // Switching the key profile to password auth drops the stored passphrase instead of sending it as a password.
-    const toPassword = await handleCall(services, 'updatePbx', [byKey.id, profileWith({ ...pin, auth: 'password', username: PASSWORD_USER, keyFile: null }), null]);
+    const toPassword = await handleCall(services, 'updatePbx', [byKey.id, profileWith({ ...pin, auth: 'password', username: sshd.passwordUser, keyFile: null }), null]);
     expect(toPassword).toMatchObject({ ok: false, error: { code: 'invalidArgument', message: expect.stringContaining('needs the password') } });
     await summaryWhen(services, byKey.id, isLive, 'the refused edit to leave the PBX as it was');
   });
