@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs before `npm start` and `npm test` so that a fresh clone needs only that one command:
 // installs the npm dependencies when they are missing or older than package-lock.json, and,
-// for tests, the Debian packages the real-peer tests use (sipp, baresip, Chromium) when the
+// for tests, the Debian packages the real-peer tests use (sipp, baresip, Chromium, OpenSSH) when the
 // machine can install them (root with apt-get). Plain Node, no dependencies: node_modules may not exist yet.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
@@ -48,10 +48,10 @@ if (npmDepsStale()) {
 
 if (forTests) {
   // Debian package name for each command the tests drive.
-  const tools = { sipp: 'sip-tester', baresip: 'baresip', chromium: 'chromium', openssl: 'openssl' };
+  const tools = { sipp: 'sip-tester', baresip: 'baresip', chromium: 'chromium', openssl: 'openssl', '/usr/sbin/sshd': 'openssh-server', 'ssh-agent': 'openssh-client' };
   const missing = Object.entries(tools).filter(([cmd]) => !has(cmd));
   if (missing.length > 0) {
-    const pkgs = missing.map(([, pkg]) => pkg);
+    const pkgs = [...new Set(missing.map(([, pkg]) => pkg))];
     const isRoot = process.getuid?.() === 0;
     if (isRoot && has('apt-get')) {
       console.log(`regdesk: installing test tools: ${pkgs.join(' ')}`);

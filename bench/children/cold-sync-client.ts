@@ -1,12 +1,15 @@
 // Child: `<syncs>` full syncs, one after another, of the list server's three PJSIPShow*
 // answers by one reader, each on a new connection and timed from connect to the last list's
 // Complete: RegDesk (PbxSession to a complete RegistrarState), asterisk-manager 0.2.0 (to its
-// event objects), or raw (read and discard: the ceiling). The first sync runs on code the
+// event objects), raw (read and discard: the ceiling), or regdesk-ssh (RegDesk through a local
+// sshd, whose options come in BENCH_SSH as JSON: the SSH login is part of each timed sync, as a
+// reconnect pays it). The first sync runs on code the
 // process has never run (an app's first sync after start); the later ones on warm code (a
 // resync after a reconnect, or a second PBX). RSS is read after the first sync.
 import { connect } from 'node:net';
 import Manager from 'asterisk-manager';
 import { PbxSession } from '../../src-main/ami/session';
+import type { AmiSshOptions } from '../../src-main/ami/ssh-tunnel';
 import { report } from '../lib/child';
 import { profiled } from '../lib/profile';
 import { BENCH_AMI_SECRET } from '../lib/fake-ami';
@@ -27,8 +30,8 @@ const port = Number(portArg);
 const items = Number(itemsArg);
 const USER = 'bench';
 
-async function regdesk(): Promise<number> {
-  const session = PbxSession.start({ host: '127.0.0.1', port, username: USER, secret: BENCH_AMI_SECRET, retry: false, securityProbeMs: 60_000 });
+async function regdesk(ssh: AmiSshOptions | null = null): Promise<number> {
+  const session = PbxSession.start({ host: '127.0.0.1', port, username: USER, secret: BENCH_AMI_SECRET, retry: false, securityProbeMs: 60_000, ssh });
   await session.whenLive(60_000);
   const state = session.state();
   const snapshot = state?.snapshot();
@@ -84,7 +87,9 @@ function raw(): Promise<number> {
   });
 }
 
-const readers: Record<string, () => Promise<number>> = { regdesk, 'asterisk-manager': asteriskManager, raw };
+const regdeskSsh = (): Promise<number> => regdesk(JSON.parse(process.env.BENCH_SSH ?? 'null') as AmiSshOptions);
+
+const readers: Record<string, () => Promise<number>> = { regdesk: () => regdesk(), 'asterisk-manager': asteriskManager, raw, 'regdesk-ssh': regdeskSsh };
 const run = readers[reader];
 if (!run) throw new Error(`unknown reader ${reader}; one of ${Object.keys(readers).join(', ')}`);
 const times: number[] = [];

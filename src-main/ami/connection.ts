@@ -7,12 +7,14 @@
 // forever when login fails, has no timeouts, and its reconnect logs to the console on a fixed
 // 10-60 s ramp. What would remain of it is net.connect and an EventEmitter, so this module
 // uses node:net directly (README "AMI layer").
-import { connect as netConnect, type Socket } from 'node:net';
+import { connect as netConnect } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { AmiActionError, AmiError } from './errors';
 import { Listeners } from './listeners';
 import type { AmiMessage } from './messages';
 import { AmiReader, type ReaderLimits, type ReaderOutput } from './reader';
+import { openSshChannel, type AmiSshOptions } from './ssh-tunnel';
 import { refuseCertificate, type AmiTlsOptions } from './tls';
 import { serializeAction, type AmiAction } from './writer';
 
@@ -23,7 +25,9 @@ export interface AmiConnectOptions {
   secret: string;
   /** AMI over TLS (manager.conf tlsenable); null or omitted: plain TCP. */
   tls?: AmiTlsOptions | null;
-  /** TCP connect deadline, TLS handshake included. */
+  /** Through SSH: host and port above are then the AMI address as the SSH server sees it. */
+  ssh?: AmiSshOptions | null;
+  /** TCP connect deadline, TLS handshake included; through SSH, the SSH login and the channel's opening. */
   connectTimeoutMs?: number;
   /** Banner + Login answer deadline. Asterisk answers a wrong secret only after about 1 s. */
   loginTimeoutMs?: number;
@@ -108,14 +112,13 @@ export class AmiConnection {
   readonly actionTimeoutMs: number;
 
   private constructor(
-    private readonly socket: Socket,
+    /** A TCP or TLS socket, or an SSH channel. */
+    private readonly socket: Duplex,
     incoming: Incoming,
     readonly options: AmiConnectOptions,
   ) {
     this.reader = new AmiReader(options.readerLimits);
     this.actionTimeoutMs = options.actionTimeoutMs ?? DEFAULT_TIMEOUTS.actionTimeoutMs;
-    socket.setNoDelay(true);
-    socket.setKeepAlive(true, 30_000);
     incoming.deliverTo((chunk) => this.reader.feed(chunk, this.onOutput));
     socket.on('error', (e) => {
       this.fatal ??= new AmiError('disconnected', `AMI connection to ${this.where} failed: ${e.message}`, { cause: e });
@@ -139,7 +142,8 @@ export class AmiConnection {
   }
 
   get where(): string {
-    return `${this.options.host}:${this.options.port}`;
+    const ssh = this.options.ssh;
+    return `${this.options.host}:${this.options.port}${ssh ? ` through SSH ${ssh.host}:${ssh.port}` : ''}`;
   }
 
   get closed(): boolean {
@@ -355,8 +359,17 @@ export class AmiConnection {
  * rejectUnauthorized false only so that a refused certificate's fingerprint can be reported;
  * `authorized` carries the same CA chain and host name verdict rejectUnauthorized would enforce.
  */
-function openSocket(options: AmiConnectOptions, incoming: Incoming): Promise<Socket> {
+async function openSocket(options: AmiConnectOptions, incoming: Incoming): Promise<Duplex> {
   const timeoutMs = options.connectTimeoutMs ?? DEFAULT_TIMEOUTS.connectTimeoutMs;
+  if (options.ssh) {
+    const channel = await openSshChannel(options.ssh, options.host, options.port, timeoutMs);
+    channel.on('data', (chunk: Buffer) => incoming.take(chunk));
+    return channel;
+  }
+  return openTcpSocket(options, incoming, timeoutMs);
+}
+
+function openTcpSocket(options: AmiConnectOptions, incoming: Incoming, timeoutMs: number): Promise<Duplex> {
   const where = `${options.host}:${options.port}`;
   const tls = options.tls ?? null;
   return new Promise((resolve, reject) => {
@@ -364,6 +377,8 @@ function openSocket(options: AmiConnectOptions, incoming: Incoming): Promise<Soc
       ? tlsConnect({ host: options.host, port: options.port, rejectUnauthorized: false })
       : netConnect({ host: options.host, port: options.port, onread: incoming.onread() });
     if (tls) socket.on('data', (chunk: Buffer) => incoming.take(chunk));
+    socket.setNoDelay(true);
+    socket.setKeepAlive(true, 30_000);
     let tcpConnected = false;
     const settle = (error: AmiError | null): void => {
       clearTimeout(timer);
@@ -405,8 +420,8 @@ const READ_BUFFER_BYTES = 64 * 1024;
  * Where the socket's bytes go. Plain TCP reads into one buffer per connection (net's onread),
  * skipping the stream machinery and a fresh Buffer per read: 50 connections that only read
  * cost 4.1-5.3% of a core through the stream, 2.7-3.0% with onread. The reader keeps nothing
- * of a chunk after feed() returns, so the buffer can be read into again. TLS sockets have no
- * onread: their 'data' chunks come the same way. Bytes that arrive before the connection takes
+ * of a chunk after feed() returns, so the buffer can be read into again. TLS sockets and SSH
+ * channels have no onread: their 'data' chunks come the same way. Bytes that arrive before the connection takes
  * them (none should: the banner follows the connect) are copied and kept for it.
  */
 class Incoming {

@@ -2,6 +2,31 @@
 // word it per language and the CLI can map it to an exit code.
 import { writeAdvice, writeClassesFor } from './privileges';
 
+/** The ways AMI through SSH fails, each with its own code so that the UI can say what to do. */
+export const SSH_ERROR_CODES = [
+  /** The SSH server cannot be reached (refused, no route, name unknown). */
+  'sshUnreachable',
+  /** The server accepted none of the credentials (agent keys, key file, password). */
+  'sshAuthFailed',
+  /** The private key file cannot be read or parsed. */
+  'sshKeyUnusable',
+  /** The private key is encrypted and its passphrase is missing or wrong. */
+  'sshKeyLocked',
+  /** Neither known_hosts nor the profile knows the host key; nothing was sent. */
+  'sshHostKeyUnknown',
+  /** The host key differs from the pinned or known one, or is revoked; nothing was sent. */
+  'sshHostKeyChanged',
+  /** The server refused to forward to the AMI port (sshd_config AllowTcpForwarding). */
+  'sshForwardingRefused',
+  /** The SSH server could not connect to the AMI host:port on its side. */
+  'sshAmiRefused',
+] as const;
+
+export type SshErrorCode = (typeof SSH_ERROR_CODES)[number];
+
+/** SSH failures that may pass by themselves (sshd restarting, Asterisk restarting): retried. */
+export const SSH_TRANSIENT_CODES: ReadonlySet<SshErrorCode> = new Set(['sshUnreachable', 'sshAmiRefused']);
+
 export type AmiErrorCode =
   /** Asterisk answered `Message: Authentication failed` (wrong secret or unknown user). */
   | 'authFailed'
@@ -26,7 +51,9 @@ export type AmiErrorCode =
   /** AMI over TLS: the certificate does not verify against the system CAs and no fingerprint is pinned. */
   | 'tlsUntrusted'
   /** AMI over TLS: the certificate is not the one whose fingerprint is pinned. */
-  | 'tlsMismatch';
+  | 'tlsMismatch'
+  /** Through SSH: see SSH_ERROR_CODES. */
+  | SshErrorCode;
 
 export class AmiError extends Error {
   /** The error's name; each subclass names itself (read in this constructor, before the stack is formatted). */
@@ -84,6 +111,20 @@ export class AmiTlsError extends AmiError {
     override readonly code: 'tlsUntrusted' | 'tlsMismatch',
     message: string,
     readonly fingerprint: string,
+  ) {
+    super(code, message);
+  }
+}
+
+/** The SSH server's host key was refused before any authentication was sent; `fingerprint`
+ *  is the `SHA256:...` it presented (as `ssh-keygen -lf` prints it). */
+export class AmiSshHostKeyError extends AmiError {
+  static override readonly errorName = 'AmiSshHostKeyError';
+  constructor(
+    override readonly code: 'sshHostKeyUnknown' | 'sshHostKeyChanged',
+    message: string,
+    readonly fingerprint: string,
+    readonly keyType: string,
   ) {
     super(code, message);
   }

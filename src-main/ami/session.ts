@@ -8,7 +8,7 @@ import { RegistrarState, type StateChange } from '../core/registrar-state';
 import { readStoredContact } from './astdb';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff';
 import { AmiConnection, type AmiConnectOptions, type AmiProblem } from './connection';
-import { AmiError, type AmiErrorCode } from './errors';
+import { AmiError, SSH_ERROR_CODES, SSH_TRANSIENT_CODES, type AmiErrorCode } from './errors';
 import { Listeners } from './listeners';
 import type { AmiMessage } from './messages';
 import { parseGetvar, parseRegistrarEvent } from './parsers';
@@ -58,11 +58,17 @@ export interface PbxSessionOptions extends AmiConnectOptions {
 type Listener<T> = (value: T) => void;
 
 /**
- * Connect errors that retrying cannot fix, only the admin: a wrong secret (retrying would
- * hammer Asterisk with it) and a TLS certificate that is not trusted or not the pinned one
- * (it must be checked and pinned first). The session stops in 'failed' with the error.
+ * Connect errors that retrying cannot fix, only the admin: a wrong secret or SSH credential
+ * (retrying would hammer the server with it), a TLS certificate or SSH host key that is not
+ * trusted or not the pinned one (it must be checked and pinned first), a locked or unreadable
+ * key file, an SSH server that forbids forwarding. The session stops in 'failed' with the error.
  */
-const FINAL_CONNECT_ERRORS: ReadonlySet<AmiErrorCode> = new Set(['authFailed', 'tlsUntrusted', 'tlsMismatch']);
+const FINAL_CONNECT_ERRORS: ReadonlySet<AmiErrorCode> = new Set([
+  'authFailed',
+  'tlsUntrusted',
+  'tlsMismatch',
+  ...SSH_ERROR_CODES.filter((code) => !SSH_TRANSIENT_CODES.has(code)),
+]);
 
 /** Characters that would end or split a dialplan function argument. */
 const FUNCTION_ARGUMENT_BREAKERS = /[,()$]/;

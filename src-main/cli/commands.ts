@@ -7,6 +7,7 @@ import { endpointDetail } from '../core/endpoint-view';
 import type { EndpointHistoryEntry } from '../core/types';
 import { RemovalError, removeContact, restoreContact } from '../ami/removal';
 import { PbxSession } from '../ami/session';
+import type { AmiSshOptions } from '../ami/ssh-tunnel';
 import type { AmiTlsOptions } from '../ami/tls';
 import type { RefusalAlert } from '../services/api';
 import type { AuditEntry } from '../ami/audit-trail';
@@ -28,6 +29,8 @@ export interface CliOptions {
   secret: string;
   /** AMI over TLS; null: plain TCP. */
   tls: AmiTlsOptions | null;
+  /** Through SSH (host and port are then the AMI address on the SSH server's side); null: direct. */
+  ssh: AmiSshOptions | null;
   sandbox: boolean;
   /** --sandbox only: run its demo phones (status: fast-forwarded until a phone is refused). */
   demo: boolean;
@@ -64,6 +67,12 @@ options:
   --tls                  AMI over TLS (manager.conf tlsenable); the certificate must verify against the system CAs
   --tls-fingerprint FP   or be exactly this one: its SHA-256 fingerprint, as openssl x509 -noout -fingerprint -sha256
                          prints it (implies --tls; env REGDESK_AMI_TLS_FINGERPRINT)
+  --ssh [USER@]HOST[:PORT]  reach AMI through SSH (port 22; --host/--port are then the AMI address as
+                         the SSH server sees it, default 127.0.0.1:5038). Logs in with your ssh-agent
+                         (SSH_AUTH_SOCK), --ssh-key, or env REGDESK_SSH_PASSWORD
+  --ssh-key FILE         OpenSSH private key (ed25519, ECDSA, RSA); its passphrase in env REGDESK_SSH_PASSPHRASE
+  --ssh-known-hosts FILE host keys to trust (default ~/.ssh/known_hosts)
+  --ssh-fingerprint FP   or trust exactly this host key: SHA256:..., as ssh-keygen -lf prints it
   --sandbox              run against a built-in Sandbox PBX instead of an Asterisk
   --demo                 with --sandbox: demo phones register, and one is refused (status shows AT LIMIT and STALE)
   --json                 machine-readable output (watch: one JSON object per line)
@@ -103,12 +112,13 @@ interface Connected {
 
 async function connectPbx(o: CliOptions): Promise<Connected> {
   let sandbox: SandboxHost | null = null;
-  let login: { host: string; port: number; username: string; secret: string; tls?: AmiTlsOptions | null } = {
+  let login: { host: string; port: number; username: string; secret: string; tls?: AmiTlsOptions | null; ssh?: AmiSshOptions | null } = {
     host: o.host,
     port: o.port,
     username: o.user,
     secret: o.secret,
     tls: o.tls,
+    ssh: o.ssh,
   };
   if (o.sandbox) {
     // status wants the end state at once: the demo script runs 100 times faster there.
@@ -129,7 +139,8 @@ async function connectPbx(o: CliOptions): Promise<Connected> {
     await close();
     throw err;
   }
-  return { session, pbxLabel: `${login.host}:${login.port}`, sandbox, close };
+  const through = login.ssh ? ` via ssh ${login.ssh.username}@${login.ssh.host}:${login.ssh.port}` : '';
+  return { session, pbxLabel: `${login.host}:${login.port}${through}`, sandbox, close };
 }
 
 /** Until the demo's rebooting phone has been refused and every contact is read in full. */

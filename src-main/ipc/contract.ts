@@ -17,14 +17,25 @@ const contactId = name(400);
 const secret = v.pipe(headerSafeText(1000));
 const passphrase = v.pipe(v.string(), v.minLength(1), v.maxLength(1000));
 const batchRate = v.pipe(v.number(), v.minValue(0.1), v.maxValue(MAX_BATCH_RATE));
+const port = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(65535));
+const sshProfile = v.strictObject({
+  host: name(253),
+  port,
+  username: name(200),
+  auth: v.picklist(['agent', 'key', 'password']),
+  keyFile: v.nullable(headerSafeText(4096)),
+  // `SHA256:...` as ssh-keygen -lf prints it; services/profiles.ts checks its form.
+  hostKeyFingerprint: v.nullable(headerSafeText(200)),
+});
 const profile = v.strictObject({
   name: name(100),
   host: name(253),
-  port: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(65535)),
+  port,
   username: name(200),
   tls: v.boolean(),
   // Any form openssl prints (colons, spaces, prefix); services/profiles.ts checks it is 32 bytes of hex.
   tlsFingerprint: v.optional(v.nullable(headerSafeText(200))),
+  ssh: v.optional(v.nullable(sshProfile)),
 });
 const settings = v.strictObject({
   language: v.picklist(['system', 'en', 'ja']),
@@ -39,8 +50,9 @@ export type OperationName = Exclude<keyof RegDeskServices, 'on' | 'close'>;
 /** Argument schema per operation; `satisfies` makes each schema's output exactly the method's parameters. */
 export const operations = {
   listPbxs: v.strictTuple([]),
-  addPbx: v.strictTuple([profile, secret]),
-  updatePbx: v.strictTuple([pbxId, profile, v.nullable(secret)]),
+  // The last argument: the SSH password or key passphrase, write-only like the AMI secret.
+  addPbx: v.strictTuple([profile, secret, v.optional(v.nullable(secret))]),
+  updatePbx: v.strictTuple([pbxId, profile, v.nullable(secret), v.optional(v.nullable(secret))]),
   removePbx: v.strictTuple([pbxId]),
   connectPbx: v.strictTuple([pbxId]),
   disconnectPbx: v.strictTuple([pbxId]),

@@ -1,5 +1,6 @@
 // What every front end (Electron app, browser mode, CLI) gets from the main-process services.
 // The ipc/ contract exposes exactly these operations to the renderer, one declaration each.
+import { SSH_ERROR_CODES } from '../ami/errors';
 import type { EndpointDetail, EndpointRow, PbxFacts, SourceAddress } from '../core/types';
 import type { BatchProgress, BatchRecord, IncidentPlan, IncidentView } from './incident-types';
 
@@ -29,6 +30,8 @@ export const SERVICE_ERROR_CODES = [
   'tlsUntrusted',
   /** AMI over TLS: the certificate is not the pinned one (renewed, or someone in between). */
   'tlsMismatch',
+  /** Through SSH: each way it fails (ami/errors.ts). */
+  ...SSH_ERROR_CODES,
 ] as const;
 
 /** An error that crosses to the renderer: a stable code the UI translates, and an English message for logs. */
@@ -39,6 +42,23 @@ export interface ServiceError {
   tlsFingerprint?: string;
   /** permission: the AMI action Asterisk denied and the manager.conf `write` classes that allow it (any one). */
   denied?: { action: string; writeClasses: string[] };
+  /** sshHostKeyUnknown / sshHostKeyChanged: the host key the SSH server presented, to compare and pin. */
+  sshHostKey?: { fingerprint: string; keyType: string };
+}
+
+/** How a profile reaches AMI through SSH. host/port of the profile are then the AMI address as
+ *  the SSH server sees it (usually 127.0.0.1:5038). No secret in here: an SSH password or key
+ *  passphrase travels separately, like the AMI secret, and never comes back. */
+export interface PbxSshProfile {
+  host: string;
+  port: number;
+  username: string;
+  /** The user's SSH agent (SSH_AUTH_SOCK; Pageant on Windows), a private key file, or a password. */
+  auth: 'agent' | 'key' | 'password';
+  /** auth 'key': the OpenSSH private key file, by path (never copied). */
+  keyFile: string | null;
+  /** The pinned host key, `SHA256:...` as `ssh-keygen -lf` prints it; null: ~/.ssh/known_hosts decides. */
+  hostKeyFingerprint: string | null;
 }
 
 export interface PbxSummary {
@@ -51,6 +71,8 @@ export interface PbxSummary {
   tls: boolean;
   /** The pinned SHA-256 fingerprint of the PBX's TLS certificate; null: the system CAs decide. */
   tlsFingerprint?: string | null;
+  /** Through SSH; null or absent: AMI directly. */
+  ssh?: PbxSshProfile | null;
   state: ConnectionState;
   error: ServiceError | null;
   /** Endpoints at their limit or with stale contacts, plus unacknowledged refusals: the sidebar badge. */
@@ -75,6 +97,8 @@ export interface PbxProfileInput {
    * usually self-signed), in any form openssl prints it; null or omitted: the system CAs decide.
    */
   tlsFingerprint?: string | null;
+  /** Connect through SSH; null or omitted: AMI directly. */
+  ssh?: PbxSshProfile | null;
 }
 
 /** Endpoint-table changes, pushed instead of full copies. */
@@ -147,8 +171,10 @@ export interface ServiceEvents {
 
 export interface RegDeskServices {
   listPbxs(): Promise<PbxSummary[]>;
-  addPbx(profile: PbxProfileInput, secret: string): Promise<PbxSummary>;
-  updatePbx(pbxId: PbxId, profile: PbxProfileInput, secret: string | null): Promise<PbxSummary>;
+  /** `sshSecret`: the SSH password (auth 'password') or the key's passphrase (auth 'key'), if any. */
+  addPbx(profile: PbxProfileInput, secret: string, sshSecret?: string | null): Promise<PbxSummary>;
+  /** A null secret or sshSecret keeps the stored one (an SSH one only while the SSH auth and key file stay). */
+  updatePbx(pbxId: PbxId, profile: PbxProfileInput, secret: string | null, sshSecret?: string | null): Promise<PbxSummary>;
   removePbx(pbxId: PbxId): Promise<void>;
   connectPbx(pbxId: PbxId): Promise<void>;
   disconnectPbx(pbxId: PbxId): Promise<void>;

@@ -2,6 +2,7 @@
 // the admin's Asterisk profiles) with their live sessions, removal and undo through the audit
 // log, refusal alerts, settings. Plain Node: the Electron shell, browser mode and the CLI
 // all call this.
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { RefusalAlertPolicy } from '../core/alert-policy';
 import { dialContacts } from '../core/dial-string';
@@ -9,11 +10,13 @@ import { AmiError } from '../ami/errors';
 import { Listeners } from '../ami/listeners';
 import { RemovalError, removeContact, restoreContact, type RemovalErrorCode } from '../ami/removal';
 import { PbxSession } from '../ami/session';
+import { defaultSshAgent, type AmiSshOptions } from '../ami/ssh-tunnel';
 import type { AmiTlsOptions } from '../ami/tls';
 import {
   ServiceFailure,
   type PbxId,
   type PbxProfileInput,
+  type PbxSshProfile,
   type PbxSummary,
   type RegDeskServices,
   type SecretStore,
@@ -47,6 +50,10 @@ export interface ServicesOptions {
   now?: () => number;
   /** Incident mode: removals per second of a batch (default DEFAULT_BATCH_RATE). */
   batchRate?: number;
+  /** The SSH host keys to trust besides pinned ones; default the user's ~/.ssh/known_hosts. */
+  knownHostsFile?: string;
+  /** The SSH agent for profiles with auth 'agent'; default SSH_AUTH_SOCK (Pageant on Windows). */
+  sshAgent?: string | null;
 }
 
 interface PbxEntry {
@@ -58,6 +65,7 @@ interface PbxEntry {
   username: string;
   tls: boolean;
   tlsFingerprint: string | null;
+  ssh: PbxSshProfile | null;
   link: PbxLink | null;
 }
 
@@ -67,6 +75,7 @@ interface AmiLogin {
   username: string;
   secret: string;
   tls?: AmiTlsOptions | null;
+  ssh?: AmiSshOptions | null;
 }
 
 type EventListeners = { [K in keyof ServiceEvents]: Listeners<[ServiceEvents[K]]> };
@@ -104,6 +113,7 @@ export async function createServices(opts: ServicesOptions): Promise<RegDeskServ
       username: e.username,
       tls: e.tls,
       tlsFingerprint: e.tlsFingerprint,
+      ssh: e.ssh,
       state: e.link ? e.link.connectionState() : 'disconnected',
       error: e.link ? e.link.error() : null,
       warnings: e.link ? e.link.warnings() : 0,
@@ -154,6 +164,7 @@ export async function createServices(opts: ServicesOptions): Promise<RegDeskServ
       username: p.username,
       tls: p.tls,
       tlsFingerprint: p.tlsFingerprint ?? null,
+      ssh: p.ssh ?? null,
       link: null,
     };
   }
@@ -166,13 +177,34 @@ export async function createServices(opts: ServicesOptions): Promise<RegDeskServ
     return { store: state === 'none' ? 'memory' : 'passphrase', locked: state === 'locked', passphraseAvailable: true };
   }
 
+  const knownHostsFile = opts.knownHostsFile ?? join(homedir(), '.ssh', 'known_hosts');
+  const sshAgent = opts.sshAgent === undefined ? defaultSshAgent() : opts.sshAgent;
+
+  /** What the bridge needs to go through the profile's SSH server; the secret per auth kind. */
+  function sshLogin(id: PbxId, ssh: PbxSshProfile): AmiSshOptions {
+    const sshSecret = profiles.sshSecret(id);
+    if (ssh.auth === 'password' && sshSecret === null) throw new ServiceFailure('noKeystore', 'the SSH password of this PBX was not kept (no OS keystore); enter it again');
+    return {
+      host: ssh.host,
+      port: ssh.port,
+      username: ssh.username,
+      agent: ssh.auth === 'agent' ? sshAgent : null,
+      privateKeyFile: ssh.auth === 'key' ? ssh.keyFile : null,
+      passphrase: ssh.auth === 'key' ? sshSecret : null,
+      password: ssh.auth === 'password' ? sshSecret : null,
+      knownHostsFile,
+      pinnedFingerprint: ssh.hostKeyFingerprint,
+    };
+  }
+
   function connectProfile(e: PbxEntry): void {
     const secret = profiles.secret(e.id);
     if (secret === null && vault?.state() === 'locked' && profiles.hasSealedSecret(e.id)) {
       throw new ServiceFailure('noKeystore', 'the AMI secret of this PBX is sealed with the RegDesk passphrase: enter the passphrase first');
     }
     if (secret === null) throw new ServiceFailure('noKeystore', 'the AMI secret of this PBX was not kept (no OS keystore and no RegDesk passphrase); enter it again');
-    connect(e, { host: e.host, port: e.port, username: e.username, secret, tls: e.tls ? { pinnedFingerprint: e.tlsFingerprint } : null });
+    const ssh = e.ssh ? sshLogin(e.id, e.ssh) : null;
+    connect(e, { host: e.host, port: e.port, username: e.username, secret, tls: e.tls ? { pinnedFingerprint: e.tlsFingerprint } : null, ssh });
   }
 
   if (opts.sandbox !== false) {
@@ -184,7 +216,7 @@ export async function createServices(opts: ServicesOptions): Promise<RegDeskServ
       settings.sandboxPorts(),
       (ports) => settings.setSandboxPorts(ports),
     );
-    const e: PbxEntry = { id: SANDBOX_PBX_ID, name: 'Sandbox PBX', kind: 'sandbox', host: sandbox.login.host, port: sandbox.login.port, username: sandbox.login.username, tls: false, tlsFingerprint: null, link: null };
+    const e: PbxEntry = { id: SANDBOX_PBX_ID, name: 'Sandbox PBX', kind: 'sandbox', host: sandbox.login.host, port: sandbox.login.port, username: sandbox.login.username, tls: false, tlsFingerprint: null, ssh: null, link: null };
     entries.set(e.id, e);
     // A hidden sandbox stays quiet: no rows, no badge, no refusal alerts from its demo phones.
     if (settings.get().showSandbox) connect(e, sandbox.login);
@@ -210,7 +242,7 @@ export async function createServices(opts: ServicesOptions): Promise<RegDeskServ
     const e = profileEntry(p);
     entries.set(e.id, e);
     // A profile whose secret was not kept stays disconnected until the admin enters it again.
-    if (profiles.secret(p.id) !== null) connectProfile(e);
+    if (profiles.secret(p.id) !== null && !(p.ssh?.auth === 'password' && profiles.sshSecret(p.id) === null)) connectProfile(e);
   }
 
   return {
@@ -218,18 +250,18 @@ export async function createServices(opts: ServicesOptions): Promise<RegDeskServ
       return listed().map(summary);
     },
 
-    async addPbx(profile: PbxProfileInput, secret: string) {
-      const e = profileEntry(profiles.add(profile, secret));
+    async addPbx(profile: PbxProfileInput, secret: string, sshSecret: string | null = null) {
+      const e = profileEntry(profiles.add(profile, secret, sshSecret));
       entries.set(e.id, e);
       connectProfile(e);
       return summary(e);
     },
 
-    async updatePbx(pbxId, profile, secret) {
+    async updatePbx(pbxId, profile, secret, sshSecret = null) {
       const e = entry(pbxId);
       if (e.kind === 'sandbox') throw new ServiceFailure('invalidArgument', 'the Sandbox PBX cannot be edited');
       // Validate and save first: a refused edit leaves the PBX as it was, still connected.
-      const next = profileEntry(profiles.update(pbxId, profile, secret));
+      const next = profileEntry(profiles.update(pbxId, profile, secret, sshSecret));
       await disconnect(e);
       entries.set(pbxId, next);
       connectProfile(next);

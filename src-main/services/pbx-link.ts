@@ -7,7 +7,7 @@ import { endpointDetail, endpointRow, sameRow } from '../core/endpoint-view';
 import type { RegistrarState, StateChange } from '../core/registrar-state';
 import type { EndpointDetail, EndpointHistoryEntry, EndpointRow, Refusal } from '../core/types';
 import type { PbxSession, SessionStatus } from '../ami/session';
-import { AmiActionError, AmiTlsError, type AmiError } from '../ami/errors';
+import { AmiActionError, AmiSshHostKeyError, AmiTlsError, SSH_ERROR_CODES, type AmiError, type SshErrorCode } from '../ami/errors';
 import { ServiceFailure, type ConnectionState, type EndpointRowsDiff, type RefusalAlert, type ServiceError } from './api';
 
 /** How many history entries each endpoint keeps. */
@@ -230,6 +230,7 @@ export function toServiceError(status: SessionStatus): ServiceError | null {
 export function serviceErrorOf(e: AmiError): ServiceError {
   if (e instanceof AmiTlsError) return { code: e.code, message: e.message, tlsFingerprint: e.fingerprint };
   if (e instanceof AmiActionError && e.writeClasses) return { code: 'permission', message: e.message, denied: { action: e.action, writeClasses: [...e.writeClasses] } };
+  if (e instanceof AmiSshHostKeyError) return { code: e.code, message: e.message, sshHostKey: { fingerprint: e.fingerprint, keyType: e.keyType } };
   return { code: serviceCode(e.code), message: e.message };
 }
 
@@ -253,6 +254,6 @@ export function serviceCode(code: string): ServiceError['code'] {
     case 'tlsMismatch':
       return code;
     default:
-      return 'protocol';
+      return (SSH_ERROR_CODES as readonly string[]).includes(code) ? (code as SshErrorCode) : 'protocol';
   }
 }

@@ -295,10 +295,11 @@ export class AppState {
   }
 
   /** Saves the form; an empty secret when editing keeps the stored one. */
-  async submitForm(profile: PbxProfileInput, secret: string): Promise<boolean> {
+  /** `sshSecret`: the SSH password or key passphrase typed in the form, null when none was. */
+  async submitForm(profile: PbxProfileInput, secret: string, sshSecret: string | null = null): Promise<boolean> {
     const editing = this.form?.editing ?? null;
     const saved = await this.attempt(() =>
-      editing ? this.api.updatePbx(editing.id, profile, secret === '' ? null : secret) : this.api.addPbx(profile, secret),
+      editing ? this.api.updatePbx(editing.id, profile, secret === '' ? null : secret, sshSecret) : this.api.addPbx(profile, secret, sshSecret),
     );
     if (!saved) return false;
     this.upsertPbx(saved);

@@ -4,40 +4,21 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Locator } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSandboxConfig } from '../../src-main/sandbox/config/load';
 import { startAmiServer, type AmiServer } from '../../src-main/sandbox/ami/server';
 import { BUNDLED_SANDBOX_CONFIG } from '../../src-main/sandbox/host';
 import { SandboxPbx } from '../../src-main/sandbox/pbx';
-import type { RegDeskServices, SecretStore } from '../../src-main/services/api';
+import type { RegDeskServices } from '../../src-main/services/api';
 import { createServices } from '../../src-main/services/create';
 import { startWebServer, type WebServer } from '../../src-main/web/server';
 import { requireTool } from '../support/require-tool';
 import { makeSelfSignedCertificate, type TestCertificate } from '../support/tls-cert';
 import { findChromium, launchChromium } from './support/browser';
+import { haveChromium, reversingKeystore, textOf } from './support/trust';
 import { rendererDir } from './support/stack';
 
-const keystore: SecretStore = {
-  isAvailable: () => true,
-  encrypt: (plain) => Buffer.from(plain, 'utf8').reverse(),
-  decrypt: (sealed) => Buffer.from(sealed).reverse().toString('utf8'),
-};
-
-/** The locator's current text, for expect.poll ('' while it is not there). */
-function textOf(locator: Locator): () => Promise<string> {
-  return () => locator.textContent({ timeout: 1_000 }).then((text) => text ?? '', () => '');
-}
-
-function haveChromium(): boolean {
-  if (findChromium() !== null) return true;
-  const message = 'TLS trust e2e: Chromium not found (Debian package chromium)';
-  if (process.env.CI === 'true') throw new Error(`${message}, and CI=true requires it`);
-  console.warn(`${message}: SKIPPED`);
-  return false;
-}
-
-describe.runIf(requireTool('openssl', 'openssl') && haveChromium())('trusting a PBX certificate in the browser', () => {
+describe.runIf(requireTool('openssl', 'openssl') && haveChromium('TLS trust e2e'))('trusting a PBX certificate in the browser', () => {
   let certificate: TestCertificate;
   let pbx: SandboxPbx;
   let ami: AmiServer;
@@ -53,7 +34,7 @@ describe.runIf(requireTool('openssl', 'openssl') && haveChromium())('trusting a 
     pbx = await SandboxPbx.start({ config, sipPort: 0 });
     ami = await startAmiServer({ pbx, port: 0, tls: { cert: certificate.cert, key: certificate.key } });
     dataDir = mkdtempSync(join(tmpdir(), 'regdesk-e2e-tls-'));
-    services = await createServices({ dataDir, secrets: keystore, sandbox: false });
+    services = await createServices({ dataDir, secrets: reversingKeystore, sandbox: false });
     web = await startWebServer({ services, rendererDir, port: 0 });
   }, 30_000);
 

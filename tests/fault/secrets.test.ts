@@ -9,10 +9,11 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RegDeskServices, SecretStore } from '../../src-main/services/api';
 import { createServices } from '../../src-main/services/create';
 import { PassphraseVault } from '../../src-main/services/passphrase-vault';
+import { canRunSshd, startSshd, type TestSshd } from '../support/sshd';
 import { startRecordingAmi, type RecordingAmi } from './support/recording-ami';
 
 function keystore(): SecretStore {
@@ -52,9 +53,9 @@ function encodings(secret: string): Buffer[] {
   return [Buffer.from(secret, 'utf8'), Buffer.from(secret, 'utf16le'), Buffer.from(Buffer.from(secret).toString('base64')), Buffer.from(Buffer.from(secret).toString('hex')), Buffer.from(JSON.stringify(secret))];
 }
 
-async function whenLive(services: RegDeskServices): Promise<void> {
+async function whenLive(services: RegDeskServices, count = 1): Promise<void> {
   const deadline = Date.now() + 10_000;
-  while (!(await services.listPbxs()).some((p) => p.kind === 'asterisk' && p.state === 'live')) {
+  while ((await services.listPbxs()).filter((p) => p.kind === 'asterisk' && p.state === 'live').length < count) {
     if (Date.now() > deadline) throw new Error(`the saved PBX did not get live: ${JSON.stringify(await services.listPbxs())}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
@@ -86,12 +87,61 @@ describe('the AMI secret of a saved PBX profile on disk', () => {
       // The secret was really used: it went to the PBX in the Login (twice with a keystore).
       const logins = ami.received().toString('utf8').split(`Secret: ${secret}\r\n`).length - 1;
       expect(logins).toBe(reopenConnects ? 2 : 1);
-      const files = filesUnder(dataDir);
-      expect(files.map((f) => f.slice(dataDir!.length + 1))).toEqual(expect.arrayContaining(['profiles.json']));
-      for (const file of files) {
-        const bytes = readFileSync(file);
-        for (const encoded of encodings(secret)) expect(bytes.includes(encoded), `${file} holds the secret (${encoded.toString('latin1').slice(0, 20)}...)`).toBe(false);
-      }
+      expectNowhereUnder(dataDir, [secret]);
+    });
+  }
+});
+
+function expectNowhereUnder(dataDir: string, secrets: string[]): void {
+  const files = filesUnder(dataDir);
+  expect(files.map((f) => f.slice(dataDir.length + 1))).toEqual(expect.arrayContaining(['profiles.json']));
+  for (const file of files) {
+    const bytes = readFileSync(file);
+    for (const secret of secrets) {
+      for (const encoded of encodings(secret)) expect(bytes.includes(encoded), `${file} holds a secret (${encoded.toString('latin1').slice(0, 20)}...)`).toBe(false);
+    }
+  }
+}
+
+// The same for "Connect through SSH": an SSH password and a key passphrase, really used against
+// a real sshd (tests/support/sshd.ts) in front of the recording AMI.
+describe.runIf(canRunSshd())('the SSH password and key passphrase of saved PBX profiles on disk', () => {
+  let sshd: TestSshd;
+  let ami: RecordingAmi | null = null;
+  let dataDir: string | null = null;
+  beforeAll(async () => {
+    sshd = await startSshd();
+  });
+  afterAll(async () => {
+    await sshd?.stop();
+  });
+  afterEach(async () => {
+    await ami?.close();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  for (const [store, secrets, reopenConnects] of [['an OS keystore', keystore(), true], ['no keystore', NO_KEYSTORE, false]] as const) {
+    it(`are in no file of the data folder after a session, with ${store}`, async () => {
+      const secret = `Pbx-${randomBytes(12).toString('hex')}`;
+      ami = await startRecordingAmi(secret);
+      dataDir = mkdtempSync(join(tmpdir(), 'regdesk-ssh-secrets-'));
+      const ssh = { host: sshd.host, port: sshd.port, hostKeyFingerprint: sshd.hostKeyFingerprint };
+      const amiProfile = { host: '127.0.0.1', port: ami.port, username: 'regdesk', tls: false };
+      const open = () => createServices({ dataDir: dataDir!, secrets, sandbox: false, sshAgent: null, knownHostsFile: join(dataDir!, 'none') });
+      const first = await open();
+      await first.addPbx({ ...amiProfile, name: 'By password', ssh: { ...ssh, username: sshd.passwordUser, auth: 'password', keyFile: null } }, secret, sshd.password);
+      await first.addPbx({ ...amiProfile, name: 'By key', ssh: { ...ssh, username: 'root', auth: 'key', keyFile: sshd.keys.ecdsaEncrypted.privateKeyFile } }, secret, sshd.keyPassphrase);
+      await whenLive(first, 2);
+      await first.close();
+      const second = await open();
+      if (reopenConnects) await whenLive(second, 2);
+      else expect((await second.listPbxs()).map((p) => p.state)).toEqual(['disconnected', 'disconnected']);
+      await second.close();
+
+      // Both SSH logins really happened (AMI Logins came through them), twice with a keystore.
+      const logins = ami.received().toString('utf8').split(`Secret: ${secret}\r\n`).length - 1;
+      expect(logins).toBe(reopenConnects ? 4 : 2);
+      expectNowhereUnder(dataDir, [secret, sshd.password, sshd.keyPassphrase]);
     });
   }
 
