@@ -39,6 +39,19 @@ const RUNNERS: Record<string, Runner> = {
   'npm run web -- --sandbox-ports SIP,AMI': { file: 'tests/e2e/web-instance.test.ts', evidence: ["'--sandbox-ports', '0,0'"] },
   'npm ci': { file: '.ci/run', evidence: ['npm ci'] },
   'npm run sandbox -- --ami-tls-cert FILE --ami-tls-key FILE': { file: 'tests/integration/sandbox/ami/tls-main.test.ts', evidence: ["'--ami-tls-cert', certificate.certFile, '--ami-tls-key', certificate.keyFile"] },
+  'ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub': { file: 'tests/integration/cli/readme-connect.test.ts', evidence: ["keygenFingerprint(join(sshd.dir, 'ssh_host_ed25519_key.pub'))"], differs: "on the test sshd's own host key" },
+  'export REGDESK_AMI_SECRET=change-me': { file: 'tests/integration/cli/readme-connect.test.ts', evidence: ["REGDESK_AMI_SECRET: 'change-me'"] },
+  'npm run cli -- status --ssh admin@pbx.example.org --user regdesk': { file: 'tests/integration/cli/readme-connect.test.ts', evidence: ["['status', '--ssh', 'admin@pbx.example.org', '--user', 'regdesk']"], differs: 'the host name becomes the test sshd on 127.0.0.1 (no DNS in tests)' },
+  'npm run cli -- remove --stale --listen 60 --dry-run': { file: 'tests/integration/cli/incident.test.ts', evidence: ["['remove', '--stale', '--dry-run', '--listen', '3']"], differs: 'listens 3 s, with phones retrying every second' },
+  'npm run cli -- remove --stale --listen 60 --yes --rate 20': { file: 'tests/integration/cli/incident.test.ts', evidence: ["['remove', '--stale', '--yes', '--listen', '3', '--rate', '25']"], differs: 'listens 3 s at 25 removals/s' },
+  'npm run cli -- restore --batch <batch-id>': { file: 'tests/integration/cli/incident.test.ts', evidence: ["['restore', '--batch', batchId"] },
+  'npm run cli -- audit --batches': { file: 'tests/integration/cli/incident.test.ts', evidence: ["['audit', '--batches'"] },
+  'npm run cli': { file: 'tests/integration/cli/first-hour.test.ts', evidence: ['cli([], {})'] },
+  'regdesk serve --config serve.yml': { file: 'tests/support/serve-process.ts', evidence: ["[REGDESK, 'serve', ...args]"], differs: 'the tests pass --listen 127.0.0.1:0' },
+  'regdesk serve --config /etc/regdesk/serve.yml': { file: 'tests/integration/serve/reload.test.ts', evidence: ["startServe(['--config', file"], differs: 'a config file in a temp folder' },
+  'regdesk serve --config serve.yml --listen 0.0.0.0:9469': { file: 'tests/integration/serve/reload.test.ts', evidence: ["'--listen', `127.0.0.1:${port}`"], differs: 'loopback only: tests never listen beyond 127.0.0.1' },
+  'npm run sandbox -- --asterisk-version 20': { file: 'tests/integration/sandbox/config-addresses.test.ts', evidence: ["listeningLine(['--asterisk-version', '20'"], differs: 'on ports 0' },
+  'npm run sandbox -- --config resources/sandbox-freepbx': { file: 'tests/integration/sandbox/config-addresses.test.ts', evidence: ["'resources', 'sandbox-freepbx'"], differs: 'on ports 0' },
   'REGDESK_SCREENSHOTS=1 npx vitest run tests/e2e/web-flow.test.ts': { file: 'tests/e2e/support/flow.ts', evidence: ['REGDESK_SCREENSHOTS'], differs: 'it is a test run itself; npm test runs the same file without the variable' },
 };
 
@@ -52,7 +65,10 @@ const NOT_RUN: Record<string, string> = {
   'npm run bench': 'benchmarks: about 13 minutes of the machine to themselves; run by hand, figures in bench/results',
   'npm run bench -- cold-sync event-path': 'as npm run bench',
   'npx tsx bench/renderer-table.ts': 'as npm run bench',
-  'node resources/icons/generate-icons.mjs': 'redraws the committed icons; a developer tool, not a newcomer step',
+  'node scripts/generate-icons.mjs': 'redraws the committed icons; a developer tool, not a newcomer step (tests/unit/app/tray-icons.test.ts checks what it drew)',
+  'npm run bench -- incident-batch': 'as npm run bench',
+  'npx tsx bench/serve-fleet.ts': 'as npm run bench',
+  'REGDESK_INCIDENT_SIZE=200 npx vitest run tests/integration/services/incident-batch.test.ts': 'the 200-endpoint proof of incident mode; npm test runs the same file at 50 endpoints',
 };
 
 /** Commands that configure something outside RegDesk: nothing for a test here to run. */

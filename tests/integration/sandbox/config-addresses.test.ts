@@ -73,4 +73,10 @@ describe('npm run sandbox -- --config DIR', () => {
     const kept = JSON.parse(readFileSync(astdb, 'utf8')) as Record<string, string>;
     expect(Object.keys(kept).some((k) => k.includes('registrar/contact/201;@'))).toBe(true);
   });
+
+  it('runs the README lines "--asterisk-version 20" and "--config resources/sandbox-freepbx" (on any ports)', async () => {
+    expect(await listeningLine(['--asterisk-version', '20', '--sip-port', '0', '--ami-port', '0'])).toContain('answers as Asterisk 20.20.1');
+    const freepbx = await listeningLine(['--config', join(ROOT, 'resources', 'sandbox-freepbx'), '--sip-port', '0', '--ami-port', '0']);
+    expect(freepbx).toMatch(/answers as Asterisk 22\.\d+\.\d+\) listening: SIP udp 127\.0\.0\.1:\d+, AMI tcp 127\.0\.0\.1:\d+/);
+  });
 });
