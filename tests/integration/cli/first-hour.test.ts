@@ -97,7 +97,7 @@ describe.runIf(requireTool('sipp', 'sip-tester'))('regdesk CLI against a Sandbox
   });
 
   it('restore of a removal already restored says when it was restored', async () => {
-    const status = JSON.parse((await cli(['status', '--json'], env)).stdout) as Array<{ row: { endpoint: string }; aors: Array<{ contacts: Array<{ id: string }> }> }>;
+    const status = (JSON.parse((await cli(['status', '--json'], env)).stdout) as { endpoints: Array<{ row: { endpoint: string }; aors: Array<{ contacts: Array<{ id: string }> }> }> }).endpoints;
     const id = status.find((d) => d.row.endpoint === 'phone1')!.aors[0]!.contacts[0]!.id;
     const { auditId } = JSON.parse((await cli(['remove', id, '--json'], env)).stdout) as { auditId: string };
     expect((await cli(['restore', auditId], env)).code).toBe(0);
@@ -116,7 +116,7 @@ describe.runIf(requireTool('sipp', 'sip-tester'))('regdesk CLI against a Sandbox
     const first = await phone('phone2');
     expect(first.status).toBe(200);
     expect((await phone('phone2')).status).toBe(200);
-    const status = JSON.parse((await cli(['status', '--json'], env)).stdout) as Array<{ row: { endpoint: string }; aors: Array<{ contacts: Array<{ id: string; uri: string }> }> }>;
+    const status = (JSON.parse((await cli(['status', '--json'], env)).stdout) as { endpoints: Array<{ row: { endpoint: string }; aors: Array<{ contacts: Array<{ id: string; uri: string }> }> }> }).endpoints;
     const victim = status.find((d) => d.row.endpoint === 'phone1')!.aors[0]!.contacts[0]!;
     const removed = await cli(['remove', victim.id, '--json'], env);
     const { auditId } = JSON.parse(removed.stdout) as { auditId: string };

@@ -41,7 +41,7 @@ describe.runIf(canRunSshd() && requireTool('sipp', 'sip-tester'))('regdesk CLI t
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  const statusOf = (stdout: string) => (JSON.parse(stdout) as EndpointDetail[]).find((d) => d.row.endpoint === 'phone1')!;
+  const statusOf = (stdout: string) => (JSON.parse(stdout) as { endpoints: EndpointDetail[] }).endpoints.find((d) => d.row.endpoint === 'phone1')!;
 
   it('refuses an unknown host key with exit 2, printing its fingerprint and the --ssh-fingerprint to pass', async () => {
     const run = await cli(['status', '--ssh', target, '--ssh-key', sshd.keys.ed25519.privateKeyFile, '--ssh-known-hosts', join(dir, 'empty'), ...ami], env);
