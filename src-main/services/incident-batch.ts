@@ -152,9 +152,9 @@ async function runBatch<T extends { contactId: string; endpoint: string }>(
     progress.etaMs = Math.round((items.length - tried) * intervalMs);
     opts.onItem?.(result);
     if (fatal) {
+      // Reported below, once batchEnd is in the audit log: a watcher that sees "stopped" can read it there.
       progress.state = 'stopped';
       progress.error = result.message;
-      report();
       break;
     }
     report();
