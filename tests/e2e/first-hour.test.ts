@@ -3,38 +3,25 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright';
+import { expect, it } from 'vitest';
 import { loadSandboxConfig } from '../../src-main/sandbox/config/load';
 import { startAmiServer, type AmiServer } from '../../src-main/sandbox/ami/server';
 import { SandboxPbx } from '../../src-main/sandbox/pbx';
 import { createServices } from '../../src-main/services/create';
 import { PassphraseVault } from '../../src-main/services/passphrase-vault';
 import { startWebServer } from '../../src-main/web/server';
-import { findChromium, launchChromium, toolsVerdict } from './support/browser';
+import { describeInChromium } from './support/browser';
 import { bundledSandboxConfig, rendererDir, startStack } from './support/stack';
-
-const verdict = toolsVerdict('browser e2e (first hour)');
 
 function pbxNames(page: Page): Promise<string[]> {
   return page.locator('.pbx-list .pbx-name').allTextContents();
 }
 
-describe.runIf(verdict.run || verdict.failure !== null)('browser mode, first hour', () => {
-  let browser: Browser;
-
-  beforeAll(async () => {
-    if (verdict.failure) throw new Error(verdict.failure);
-    browser = await launchChromium(findChromium()!);
-  }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-  });
-
+describeInChromium('browser e2e (first hour)', 'browser mode, first hour', (browser) => {
   it('opens on the real PBX once there is one, lists the Sandbox last, and hides it and brings it back from the settings', async () => {
     const stack = await startStack({ builtInSandbox: true });
-    const context = await browser.newContext({ locale: 'en-US' });
+    const context = await browser().newContext({ locale: 'en-US' });
     try {
       const page = await context.newPage();
       await page.goto(stack.web.url);
@@ -61,7 +48,7 @@ describe.runIf(verdict.run || verdict.failure !== null)('browser mode, first hou
   it('names the action Asterisk denied and the write class it needs, beside the dial string', async () => {
     // labsec: write = system,command. Getvar needs call or reporting (main/manager.c).
     const stack = await startStack({ amiUser: { username: 'labsec', secret: 'labsec-secret' } });
-    const context = await browser.newContext({ locale: 'en-US' });
+    const context = await browser().newContext({ locale: 'en-US' });
     try {
       const page = await context.newPage();
       await page.goto(stack.web.url);
@@ -84,7 +71,7 @@ describe.runIf(verdict.run || verdict.failure !== null)('browser mode, first hou
       return { services, web: await startWebServer({ services, rendererDir, port: 0 }) };
     };
     let run = await start();
-    const context = await browser.newContext({ locale: 'en-US' });
+    const context = await browser().newContext({ locale: 'en-US' });
     try {
       const page = await context.newPage();
       await page.goto(run.web.url);

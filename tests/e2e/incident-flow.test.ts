@@ -7,16 +7,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { contactId } from '../../src-main/core/contact-id';
 import type { SecretStore } from '../../src-main/services/api';
 import { createServices } from '../../src-main/services/create';
 import { startWebServer } from '../../src-main/web/server';
 import { parallel, rebootWave, type RebootWave } from '../support/reboot-wave';
-import { findChromium, launchChromium, toolsVerdict } from './support/browser';
+import { describeInChromium } from './support/browser';
 import { rendererDir } from './support/stack';
 
-const verdict = toolsVerdict('browser e2e (incident mode)');
 const SIZE = 12;
 const WIDTHS = [1280, 1920];
 const secrets: SecretStore = { isAvailable: () => true, encrypt: (p) => Buffer.from(p), decrypt: (s) => s.toString() };
@@ -135,28 +134,17 @@ async function incidentFlow(browser: Browser, language: keyof typeof LABELS): Pr
   });
 }
 
-describe.runIf(verdict.run || verdict.failure !== null)('incident mode in the browser after a reboot wave', () => {
-  let browser: Browser;
-
-  beforeAll(async () => {
-    if (verdict.failure) throw new Error(verdict.failure);
-    browser = await launchChromium(findChromium()!);
-  }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-  });
-
+describeInChromium('browser e2e (incident mode)', 'incident mode in the browser after a reboot wave', (browser) => {
   it('shows the banner, reviews and runs the plan with progress, summarises with the fix, and restores all (English)', async () => {
-    await incidentFlow(browser, 'en');
+    await incidentFlow(browser(), 'en');
   }, 120_000);
 
   it('does the same in Japanese', async () => {
-    await incidentFlow(browser, 'ja');
+    await incidentFlow(browser(), 'ja');
   }, 120_000);
 
   it('cancels a running batch: the summary says so and counts exactly what the PBX lost', async () => {
-    await withIncident(browser, 'en', async ({ page, wave }) => {
+    await withIncident(browser(), 'en', async ({ page, wave }) => {
       await page.locator('[data-incident]').getByRole('button', { name: 'Review the plan' }).click();
       const dialog = page.getByRole('dialog');
       await dialog.getByRole('button', { name: `Remove ${SIZE} stale contacts` }).click();

@@ -3,12 +3,10 @@
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser } from 'playwright';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findChromium, launchChromium, toolsVerdict } from './support/browser';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeInChromium } from './support/browser';
 import { bundledSandboxConfig, startStack, type Stack } from './support/stack';
 
-const verdict = toolsVerdict('browser e2e (10,000 endpoints)');
 const ENDPOINTS = 10_000;
 
 function tenThousandEndpointConfig(): string {
@@ -23,26 +21,22 @@ function tenThousandEndpointConfig(): string {
   return dir;
 }
 
-describe.runIf(verdict.run || verdict.failure !== null)('the endpoint table with 10,000 endpoints', () => {
-  let browser: Browser;
+describeInChromium('browser e2e (10,000 endpoints)', 'the endpoint table with 10,000 endpoints', (browser) => {
   let stack: Stack;
   let configDir: string;
 
   beforeAll(async () => {
-    if (verdict.failure) throw new Error(verdict.failure);
     configDir = tenThousandEndpointConfig();
     stack = await startStack({ configDir });
-    browser = await launchChromium(findChromium()!);
   }, 90_000);
 
   afterAll(async () => {
-    await browser?.close();
     await stack?.close();
     if (configDir) rmSync(configDir, { recursive: true, force: true });
   });
 
   it('renders all 10,000 through a window of DOM rows and filters as you type', async () => {
-    const page = await browser.newPage({ locale: 'en-US', viewport: { width: 1440, height: 900 } });
+    const page = await browser().newPage({ locale: 'en-US', viewport: { width: 1440, height: 900 } });
     try {
       await page.goto(stack.web.url);
       const count = page.locator('.count');

@@ -6,13 +6,12 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { FREEPBX_SANDBOX_CONFIG } from '../../src-main/sandbox/host';
 import { registerPhone } from '../support/sip-phone';
-import { findChromium, launchChromium, toolsVerdict } from './support/browser';
+import { describeInChromium } from './support/browser';
 import { startStack, type Stack } from './support/stack';
 
-const verdict = toolsVerdict('browser e2e (versions and FreePBX)');
 const shotDir = join('test-results', 'screenshots');
 const WIDTHS = [1280, 1920] as const;
 
@@ -42,18 +41,11 @@ async function atEachWidth(browser: Browser, stack: Stack, locale: string, check
   }
 }
 
-describe.runIf(verdict.run || verdict.failure !== null)('the Asterisk version and FreePBX in the browser', () => {
-  let browser: Browser;
+describeInChromium('browser e2e (versions and FreePBX)', 'the Asterisk version and FreePBX in the browser', (browser) => {
   let stack: Stack | null = null;
-
-  beforeAll(async () => {
-    if (verdict.failure) throw new Error(verdict.failure);
-    browser = await launchChromium(findChromium()!);
-  }, 60_000);
 
   afterAll(async () => {
     await stack?.close();
-    await browser?.close();
   });
 
   it.each(['en', 'ja'] as const)('shows the version, FreePBX and its advice (%s)', async (language) => {
@@ -63,7 +55,7 @@ describe.runIf(verdict.run || verdict.failure !== null)('the Asterisk version an
       const r = await registerPhone({ server: stack.pbx.sipAddress, user: '1001', password: 'pw-1001', expires: 3600 });
       expect(r.status).toBe(200);
     }
-    await atEachWidth(browser, stack, labels.locale, async (page, width) => {
+    await atEachWidth(browser(), stack, labels.locale, async (page, width) => {
       const facts = page.locator('.pbx-facts', { hasText: labels.version });
       await facts.waitFor({ timeout: 30_000 });
       expect(await facts.textContent()).toContain(labels.freepbx);
@@ -83,7 +75,7 @@ describe.runIf(verdict.run || verdict.failure !== null)('the Asterisk version an
   it.each(['en', 'ja'] as const)("warns that FreePBX's own AMI user never sees refusals, naming manager_custom.conf (%s)", async (language) => {
     const labels = LABELS[language];
     stack = await startStack({ configDir: FREEPBX_SANDBOX_CONFIG, asteriskVersion: '20', amiUser: { username: 'admin', secret: 'amp111' } });
-    await atEachWidth(browser, stack, labels.locale, async (page, width) => {
+    await atEachWidth(browser(), stack, labels.locale, async (page, width) => {
       const warning = page.getByRole('alert').filter({ hasText: labels.refusals });
       await warning.waitFor({ timeout: 30_000 });
       expect(await warning.textContent()).toContain('manager_custom.conf');

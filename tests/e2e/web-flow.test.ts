@@ -1,13 +1,11 @@
 // The whole job in a real browser: Debian Chromium driving the built renderer in browser mode,
 // against the real services and a live Sandbox PBX with sipp phones.
 import type { Browser } from 'playwright';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { CONTACT_FAMILY } from '../../src-main/sandbox/contact-store';
-import { findChromium, launchChromium, toolsVerdict } from './support/browser';
+import { describeInChromium } from './support/browser';
 import { english, japanese, runRemovalFlow, type Labels } from './support/flow';
 import { startStack } from './support/stack';
-
-const verdict = toolsVerdict('browser e2e (web mode)');
 
 async function runInBrowser(browser: Browser, labels: Labels): Promise<void> {
   const stack = await startStack();
@@ -31,29 +29,18 @@ async function runInBrowser(browser: Browser, labels: Labels): Promise<void> {
   }
 }
 
-describe.runIf(verdict.run || verdict.failure !== null)('RegDesk in the browser against a live Sandbox PBX', () => {
-  let browser: Browser;
-
-  beforeAll(async () => {
-    if (verdict.failure) throw new Error(verdict.failure);
-    browser = await launchChromium(findChromium()!);
-  }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-  });
-
+describeInChromium('browser e2e (web mode)', 'RegDesk in the browser against a live Sandbox PBX', (browser) => {
   it('shows 2/2, alerts on the refused third phone, removes the stale contact, admits the phone, and undoes', async () => {
-    await runInBrowser(browser, english);
+    await runInBrowser(browser(), english);
   }, 120_000);
 
   it('runs the same flow with Japanese labels', async () => {
-    await runInBrowser(browser, japanese);
+    await runInBrowser(browser(), japanese);
   }, 120_000);
 
   it('adds a PBX from the form, words a refused login for an admin, and never shows the secret again', async () => {
     const stack = await startStack();
-    const context = await browser.newContext({ locale: 'en-US' });
+    const context = await browser().newContext({ locale: 'en-US' });
     try {
       const page = await context.newPage();
       await page.goto(stack.web.url);
@@ -84,7 +71,7 @@ describe.runIf(verdict.run || verdict.failure !== null)('RegDesk in the browser 
   it('tells the admin once, with the manager.conf line, when the AMI user cannot read security events', async () => {
     // labnosec reads every class but security: it would never see a FailedACL refusal.
     const stack = await startStack({ amiUser: { username: 'labnosec', secret: 'labnosec-secret' } });
-    const context = await browser.newContext({ locale: 'en-US' });
+    const context = await browser().newContext({ locale: 'en-US' });
     try {
       const page = await context.newPage();
       await page.goto(stack.web.url);

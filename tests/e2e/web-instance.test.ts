@@ -6,11 +6,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser } from 'playwright';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findChromium, launchChromium, toolsVerdict } from './support/browser';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeInChromium } from './support/browser';
 
-const verdict = toolsVerdict('browser e2e (web instance)');
 const ROOT = join(import.meta.dirname, '..', '..');
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 const WEB = join(ROOT, 'src-main', 'web', 'main.ts');
@@ -51,15 +49,12 @@ function loginUrl(text: string): string {
   return url;
 }
 
-describe.runIf(verdict.run || verdict.failure !== null)('browser mode as npm start runs it', () => {
-  let browser: Browser;
+describeInChromium('browser e2e (web instance)', 'browser mode as npm start runs it', (browser) => {
   let dataDir: string;
   let first: ChildProcess;
   let firstUrl: string;
 
   beforeAll(async () => {
-    if (verdict.failure) throw new Error(verdict.failure);
-    browser = await launchChromium(findChromium()!);
     dataDir = mkdtempSync(join(tmpdir(), 'regdesk-web-instance-'));
     first = spawn(TSX, [WEB, '--port', '0', '--data-dir', dataDir, '--sandbox-ports', '0,0'], { env: baseEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
     firstUrl = await new Promise<string>((resolve, reject) => {
@@ -82,12 +77,11 @@ describe.runIf(verdict.run || verdict.failure !== null)('browser mode as npm sta
       first.kill('SIGTERM');
       await exited;
     }
-    await browser?.close();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('keeps the session past the browser window: the cookie lasts while the server runs (idle limit)', async () => {
-    const context = await browser.newContext();
+    const context = await browser().newContext();
     try {
       const page = await context.newPage();
       await page.goto(firstUrl);
@@ -109,13 +103,13 @@ describe.runIf(verdict.run || verdict.failure !== null)('browser mode as npm sta
     const fresh = loginUrl(second.stdout);
     expect(fresh).not.toBe(firstUrl);
     expect(new URL(fresh).port).toBe(new URL(firstUrl).port);
-    const context = await browser.newContext();
+    const context = await browser().newContext();
     try {
       const page = await context.newPage();
       await page.goto(fresh);
       await page.getByRole('navigation').waitFor();
       // The used first link, in a browser without the session: refused, saying how to get a new one.
-      const stranger = await browser.newContext();
+      const stranger = await browser().newContext();
       const response = await (await stranger.newPage()).goto(firstUrl);
       expect(response!.status()).toBe(403);
       expect(await response!.text()).toContain('run `npm start`');

@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { chromium, type Browser } from 'playwright';
+import { afterAll, beforeAll, describe } from 'vitest';
 
 export const chromiumArgs = [
   '--headless',
@@ -50,4 +51,26 @@ export function toolsVerdict(suite: string): { run: boolean; failure: string | n
   if (process.env.CI === 'true') return { run: false, failure: `${message} (not allowed under CI=true)` };
   console.warn(message);
   return { run: false, failure: null };
+}
+
+/**
+ * A describe block whose tests share one Chromium, started before them and closed after; skipped
+ * or failed by toolsVerdict. The body's own beforeAll hooks run after Chromium is up.
+ */
+export function describeInChromium(suite: string, title: string, body: (browser: () => Browser) => void): void {
+  const verdict = toolsVerdict(suite);
+  describe.runIf(verdict.run || verdict.failure !== null)(title, () => {
+    let browser: Browser | undefined;
+    beforeAll(async () => {
+      if (verdict.failure) throw new Error(verdict.failure);
+      browser = await launchChromium(findChromium()!);
+    }, 60_000);
+    afterAll(async () => {
+      await browser?.close();
+    });
+    body(() => {
+      if (!browser) throw new Error(`${suite}: Chromium did not start`);
+      return browser;
+    });
+  });
 }
