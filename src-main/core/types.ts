@@ -197,6 +197,16 @@ export interface EndpointHistoryEntry {
   kind: 'registered' | 'unregistered' | 'expired' | 'removedByAdmin' | 'restoredByAdmin' | 'refused' | 'reachable' | 'unreachable';
   contactUri?: string;
   source?: SourceAddress | null;
+  /** removedByAdmin / restoredByAdmin: the audit log entry (Restore takes a removal's id). */
+  auditId?: string;
+}
+
+/** One entry of a PBX's history: an endpoint's entry, whose it is, and its figures right after it. */
+export interface HistoryEvent extends EndpointHistoryEntry {
+  endpoint: string;
+  /** The endpoint's registered contacts and the sum of its AORs' max_contacts after the event. */
+  contacts: number;
+  maxContacts: number;
 }
 
 /** One row of the endpoint table: everything the list shows, computed in core. */

@@ -61,6 +61,14 @@ export const operations = {
   removeContact: v.strictTuple([pbxId, contactId, name(2000)]),
   restoreContact: v.strictTuple([pbxId, name(200)]),
   dialStrings: v.strictTuple([pbxId, endpoint]),
+  getHistory: v.strictTuple([
+    pbxId,
+    v.strictObject({
+      endpoint: v.nullable(endpoint),
+      since: v.nullable(v.pipe(v.number(), v.integer())),
+      limit: v.nullable(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1_000_000))),
+    }),
+  ]),
   secretsStatus: v.strictTuple([]),
   setPassphrase: v.strictTuple([passphrase]),
   unlockSecrets: v.strictTuple([passphrase]),

@@ -1,7 +1,7 @@
 // What every front end (Electron app, browser mode, CLI) gets from the main-process services.
 // The ipc/ contract exposes exactly these operations to the renderer, one declaration each.
 import { SSH_ERROR_CODES } from '../ami/errors';
-import type { EndpointDetail, EndpointRow, PbxFacts, SourceAddress } from '../core/types';
+import type { EndpointDetail, EndpointRow, HistoryEvent, PbxFacts, SourceAddress } from '../core/types';
 import type { BatchProgress, BatchRecord, IncidentPlan, IncidentView } from './incident-types';
 
 export type PbxId = string;
@@ -137,6 +137,13 @@ export interface DialStrings {
   asteriskError: ServiceError | null;
 }
 
+export interface HistoryQuery {
+  endpoint: string | null;
+  /** Epoch ms; null: as far back as kept. */
+  since: number | null;
+  limit: number | null;
+}
+
 export interface Settings {
   language: 'system' | 'en' | 'ja';
   theme: 'system' | 'light' | 'dark';
@@ -183,6 +190,8 @@ export interface RegDeskServices {
   removeContact(pbxId: PbxId, contactId: string, expectedUri: string): Promise<RemovalResult>;
   restoreContact(pbxId: PbxId, auditId: string): Promise<void>;
   dialStrings(pbxId: PbxId, endpoint: string): Promise<DialStrings>;
+  /** The PBX's history, newest first: one endpoint's (or every one's with null), since a time, at most `limit`. */
+  getHistory(pbxId: PbxId, query: HistoryQuery): Promise<HistoryEvent[]>;
   secretsStatus(): Promise<SecretsStatus>;
   /** Without a keystore: seal secrets on disk with this passphrase from now on (and those kept in memory). */
   setPassphrase(passphrase: string): Promise<SecretsStatus>;

@@ -301,7 +301,7 @@ export async function createServices(opts: ServicesOptions): Promise<RegDeskServ
       const removed = await asServiceCall(() => removeContact(link.session, contactId, expectedUri, audit, { pbx: pbxId, now }));
       const entry = audit.entry(removed.auditId);
       if (entry) {
-        link.record(entry.endpoint, { at: now(), kind: 'removedByAdmin', contactUri: entry.uri });
+        link.record(entry.endpoint, { at: now(), kind: 'removedByAdmin', contactUri: entry.uri, auditId: entry.id });
         // The slot is free again: the next refusal of this endpoint is news.
         link.resetAlerts(entry.endpoint);
       }
@@ -312,7 +312,11 @@ export async function createServices(opts: ServicesOptions): Promise<RegDeskServ
       const link = liveLink(pbxId);
       const restored = await asServiceCall(() => restoreContact(link.session, auditId, audit, { pbx: pbxId, now }));
       const entry = audit.entry(restored.auditId);
-      if (entry) link.record(entry.endpoint, { at: now(), kind: 'restoredByAdmin', contactUri: entry.uri });
+      if (entry) link.record(entry.endpoint, { at: now(), kind: 'restoredByAdmin', contactUri: entry.uri, auditId: entry.id });
+    },
+
+    async getHistory(pbxId, query) {
+      return entry(pbxId).link?.historyEvents(query) ?? [];
     },
 
     async dialStrings(pbxId, endpoint) {

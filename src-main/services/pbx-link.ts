@@ -5,13 +5,15 @@ import { RefusalAlertPolicy } from '../core/alert-policy';
 import { diagnoseAor } from '../core/diagnosis';
 import { endpointDetail, endpointRow, sameRow } from '../core/endpoint-view';
 import type { RegistrarState, StateChange } from '../core/registrar-state';
-import type { EndpointDetail, EndpointHistoryEntry, EndpointRow, Refusal } from '../core/types';
+import type { EndpointDetail, EndpointHistoryEntry, EndpointRow, HistoryEvent, Refusal } from '../core/types';
 import type { PbxSession, SessionStatus } from '../ami/session';
 import { AmiActionError, AmiSshHostKeyError, AmiTlsError, SSH_ERROR_CODES, type AmiError, type SshErrorCode } from '../ami/errors';
 import { ServiceFailure, type ConnectionState, type EndpointRowsDiff, type RefusalAlert, type ServiceError } from './api';
 
-/** How many history entries each endpoint keeps. */
+/** How many history entries each endpoint keeps for its detail panel. */
 const HISTORY_PER_ENDPOINT = 50;
+/** How many entries the PBX's history keeps in memory, newest last (its charts and export). */
+const HISTORY_PER_PBX = 100_000;
 
 export interface PbxLinkEvents {
   rows(diff: Omit<EndpointRowsDiff, 'pbxId'>): void;
@@ -25,6 +27,8 @@ export interface PbxLinkEvents {
 export class PbxLink {
   private readonly rows = new Map<string, EndpointRow>();
   private readonly history = new Map<string, EndpointHistoryEntry[]>();
+  /** Every endpoint's entries in the order they happened, oldest first. */
+  private readonly pbxHistory: HistoryEvent[] = [];
   private readonly refusals = new Map<string, number>();
   /** Last known qualify status per contact id, to record reachable/unreachable transitions. */
   private readonly lastStatus = new Map<string, string>();
@@ -66,6 +70,18 @@ export class PbxLink {
     const state = this.requireState();
     if (!state.endpoint(endpoint)) throw new ServiceFailure('notFound', `no endpoint ${endpoint}`);
     return endpointDetail(state, endpoint, this.history.get(endpoint) ?? [], this.refusals.get(endpoint) ?? 0, this.now());
+  }
+
+  /** The PBX's history, newest first: one endpoint's or all, since a time, at most `limit` entries. */
+  historyEvents(query: { endpoint: string | null; since: number | null; limit: number | null }): HistoryEvent[] {
+    const found: HistoryEvent[] = [];
+    const limit = query.limit ?? Infinity;
+    for (let i = this.pbxHistory.length - 1; i >= 0 && found.length < limit; i--) {
+      const e = this.pbxHistory[i]!;
+      if (query.since !== null && e.at < query.since) break;
+      if (query.endpoint === null || e.endpoint === query.endpoint) found.push(e);
+    }
+    return found;
   }
 
   /** Record something the admin did (removal, undo) in the endpoint's history. */
@@ -211,7 +227,21 @@ export class PbxLink {
     list.unshift(entry);
     if (list.length > HISTORY_PER_ENDPOINT) list.length = HISTORY_PER_ENDPOINT;
     this.history.set(endpoint, list);
+    this.pbxHistory.push({ ...entry, endpoint, ...this.figures(endpoint) });
+    if (this.pbxHistory.length > HISTORY_PER_PBX) this.pbxHistory.splice(0, this.pbxHistory.length - HISTORY_PER_PBX);
     this.events.history?.(endpoint, entry);
+  }
+
+  /** The endpoint's registered contacts and summed max_contacts, as the state has them now. */
+  private figures(endpoint: string): { contacts: number; maxContacts: number } {
+    const state = this.session.state();
+    let contacts = 0;
+    let maxContacts = 0;
+    for (const name of state?.endpoint(endpoint)?.aors ?? []) {
+      contacts += state!.contactsOfAor(name).length;
+      maxContacts += state!.aor(name)?.maxContacts ?? 0;
+    }
+    return { contacts, maxContacts };
   }
 }
 

@@ -89,6 +89,10 @@ export class RecordingServices implements RegDeskServices {
     this.record('dialStrings', args);
     return { computed: 'PJSIP/phone1/sip:phone1@127.0.0.1:5061', asterisk: null, asteriskError: null };
   }
+  async getHistory(...args: Parameters<RegDeskServices['getHistory']>) {
+    this.record('getHistory', args);
+    return [];
+  }
   async secretsStatus() {
     this.record('secretsStatus', []);
     return { store: 'memory' as const, locked: false, passphraseAvailable: true };
