@@ -94,6 +94,21 @@ describe.runIf(requireTool('sipp', 'sip-tester'))('services on the Sandbox PBX w
     const after = await services.getEndpoint(SANDBOX_PBX_ID, 'phone1');
     expect(after.aors[0]!.contacts.map((c) => c.id)).toContain(victim.id);
     expect(after.history.map((h) => h.kind)).toEqual(expect.arrayContaining(['registered', 'refused', 'removedByAdmin', 'restoredByAdmin']));
+
+    // The PBX's history: newest first, each entry with the endpoint's figures right after it.
+    const history = await services.getHistory(SANDBOX_PBX_ID, { endpoint: 'phone1', since: null, limit: null });
+    expect(history.map((h) => [h.kind, h.contacts, h.maxContacts])).toEqual([
+      ['restoredByAdmin', 3, 2],
+      // The restored contact comes back into the state as Asterisk reports it, like any contact.
+      ['registered', 3, 2],
+      ['registered', 2, 2],
+      ['removedByAdmin', 1, 2],
+      ['refused', 2, 2],
+      ['registered', 2, 2],
+      ['registered', 1, 2],
+    ]);
+    expect(history.filter((h) => h.auditId).map((h) => [h.kind, h.auditId])).toEqual([['restoredByAdmin', expect.any(String)], ['removedByAdmin', auditId]]);
+    expect(await services.getHistory(SANDBOX_PBX_ID, { endpoint: null, since: history[1]!.at, limit: 1 })).toEqual([history[0]]);
   });
 
   it('refuses to remove a contact whose URI is not the one the admin saw', async () => {
